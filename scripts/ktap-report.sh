@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ktap-report.sh LOG...
+#
+# Read the serial logs of test VMs (scripts/vmtest.sh) and print one row per
+# test: its subtest counts, its time and its result.  A test's subtests (the
+# KTAP results its program printed, indented under it) are what is counted;
+# a test without subtests counts as one.  Each boot's kernel log is checked
+# too: an oops, BUG, WARNING, KASAN/lockdep/UBSAN report, hung task or panic
+# is a failed "kernel-log" test of that run.  A failing subtest listed in
+# tests/known-base-failures (it fails on the unmodified base kernel too) is
+# counted apart, as "known", with its reason.  Ends with the closing line
+# "N passed, N failed, N skipped" and exits 1 when anything failed.
+
+. "$(dirname "$0")/lib.sh"
+
+[ $# -gt 0 ] || die "usage: ktap-report.sh LOG..."
+known=$TOP/tests/known-base-failures
+
+awk -v known_file="$known" '
+function flush_known(   line, key) {
+	while ((getline line < known_file) > 0) {
+		if (line ~ /^#/ || line ~ /^[ \t]*$/) continue
+		key = line; sub(/[ \t].*/, "", key)
+		reason = line; sub(/^[^ \t]*[ \t]+/, "", reason)
+		known[key] = reason
+	}
+}
+function is_known(run, test, sub_,   k) {
+	for (k in known) {
+		split(k, p, ":")
+		if ((p[1] == "*" || p[1] == run) && p[2] == test && p[3] == sub_) return 1
+	}
+	return 0
+}
+function row(run, stage, test, pass, fail, skip, kn, ms, res) {
+	printf "%-22s %5s  %-34s %5d %5d %5d %5d %8.1f  %s\n", run, stage, test, pass, fail, skip, kn, ms / 1000, res
+}
+function begin_test() { sp = 0; sf = 0; ss = 0; sk = 0; nsub = 0; failed_subs = "" }
+function end_boot(   n) {
+	if (run == "") return
+	n = splats + 0
+	if (n) { row(run, stage, "kernel-log", 0, 1, 0, 0, 0, "FAIL: " n " kernel splat(s): " first_splat); F++ }
+	splats = 0; first_splat = ""
+}
+BEGIN {
+	flush_known()
+	printf "%-22s %5s  %-34s %5s %5s %5s %5s %8s  %s\n", "RUN", "STAGE", "TEST", "PASS", "FAIL", "SKIP", "KNOWN", "TIME(s)", "RESULT"
+	begin_test()
+}
+FNR == 1 {
+	end_boot()
+	run = FILENAME; sub(/.*\//, "", run); sub(/\.log$/, "", run)
+	stage = 1; host_fail = ""; saw_stage = 0
+}
+{ sub(/\r$/, "") }
+# kernel splats (printk lines carry a [ time] prefix)
+/\] (BUG:|WARNING:|Oops|general protection fault|Kernel panic|UBSAN:|INFO: task .* blocked|possible circular locking|possible recursive locking|inconsistent lock state|kernel BUG at)/ {
+	splats++
+	if (first_splat == "") { first_splat = $0; sub(/^.*\] /, "", first_splat) }
+}
+/^# lu-stage: / { if (saw_stage) end_boot(); saw_stage = 1; stage = $3; begin_test(); next }
+/^# lu-time: / { ms = $(NF - 1); next }
+/^# lu-host: FAILED: / { host_fail = $0; sub(/^# lu-host: FAILED: /, "", host_fail)
+	row(run, stage, "vm", 0, 1, 0, 0, 0, "FAIL: " host_fail); F++; next }
+/^  (not )?ok [0-9]+ / {
+	line = $0; sub(/^  /, "", line)
+	name = line; sub(/^(not )?ok [0-9]+ /, "", name); sub(/ # .*/, "", name)
+	nsub++
+	if (line ~ /# SKIP/ || line ~ /# skip/) ss++
+	else if (line ~ /^ok/) sp++
+	else {
+		# the test name is the next top-level result: decide at its end
+		failed_subs = failed_subs "\n" name
+	}
+	next
+}
+/^(not )?ok [0-9]+ / {
+	test = $0; sub(/^(not )?ok [0-9]+ /, "", test); sub(/ # .*/, "", test)
+	n = split(failed_subs, fs, "\n")
+	for (i = 2; i <= n; i++) {
+		if (is_known(run, test, fs[i])) { sk++; knownlist = knownlist sprintf("  %s: %s: %s -- %s\n", run, test, fs[i], reasonof(run, test, fs[i])) }
+		else { sf++; faillist = faillist sprintf("  %s: %s: %s\n", run, test, fs[i]) }
+	}
+	top_skip = ($0 ~ /# SKIP/)
+	top_ok = ($0 ~ /^ok/)
+	if (nsub == 0) {
+		if (top_skip) ss = 1; else if (top_ok) sp = 1; else { sf = 1; faillist = faillist sprintf("  %s: %s\n", run, test) }
+	} else if (!top_ok && sf == 0 && sk == 0) {
+		sf = 1; faillist = faillist sprintf("  %s: %s (exit status)\n", run, test)
+	}
+	res = sf ? "FAIL" : (sk ? "ok (known base failures)" : (top_skip ? "SKIP" : "ok"))
+	row(run, stage, test, sp, sf, ss, sk, ms, res)
+	P += sp; F += sf; S += ss; K += sk
+	ms = 0; begin_test()
+	next
+}
+function reasonof(run, test, sub_,   k) {
+	for (k in known) { split(k, p, ":"); if ((p[1] == "*" || p[1] == run) && p[2] == test && p[3] == sub_) return known[k] }
+	return ""
+}
+END {
+	end_boot()
+	if (faillist != "") printf "\nFailed:\n%s", faillist
+	if (knownlist != "") printf "\nKnown base failures (fail on the unmodified base too; tests/known-base-failures):\n%s", knownlist
+	if (K) printf "\n%d known base failures are not counted below\n", K
+	printf "\n%d passed, %d failed, %d skipped\n", P, F, S
+	exit F ? 1 : 0
+}
+' "$@"

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmtest.sh RUN SUITE MACHINE FLAVOUR TIMEOUT [KERNEL-ARGS...]
+#
+# Run one in-VM test suite: build an initramfs with busybox, tests/vm/init,
+# tests/suites/SUITE.sh and the programs the suite lists in PROGS; boot the
+# FLAVOUR kernel on machines/MACHINE.sh under QEMU; let the suite kexec
+# through its stages; stop it after TIMEOUT seconds (the whole run).  The
+# serial log is kept as $BUILD/logs/RUN.log and its KTAP is reported by
+# scripts/ktap-report.sh.  Fails on a timeout or when the last stage did not
+# finish, printing the log's tail.
+
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 5 ] || die "usage: vmtest.sh RUN SUITE MACHINE FLAVOUR TIMEOUT [KERNEL-ARGS...]"
+name=$1 suite=$2 machine=$3 flavour=$4 timeout=$5
+shift 5
+extra_args=("$@")
+
+mfile=$TOP/machines/$machine.sh
+sfile=$TOP/tests/suites/$suite.sh
+[ -f "$mfile" ] || die "no machine description $mfile"
+[ -f "$sfile" ] || die "no suite $sfile"
+# shellcheck source=/dev/null
+. "$mfile"
+arch=$MACHINE_ARCH
+
+kernel=$BUILD/kernel-$arch-$flavour/kernel.img
+progs=$BUILD/progs-$arch
+[ -f "$kernel" ] || die "no $arch/$flavour kernel: run 'make kernel ARCH=$arch FLAVOUR=$flavour'"
+[ -x "$progs/lu-kexec" ] || die "no test programs for $arch: run 'make progs ARCH=$arch'"
+command -v "$QEMU" >/dev/null || die "$QEMU is missing: run 'make setup'"
+
+# What the suite needs: PROGS (paths under $progs) and its number of stages.
+info=$(bash -c '. "$1"; n=1; while declare -F "stage_$((n + 1))" >/dev/null; do n=$((n + 1)); done; echo "$n"; echo "${PROGS:-}"' _ "$sfile") ||
+	die "cannot read $sfile"
+stages=$(sed -n 1p <<<"$info")
+suite_progs=$(sed -n 2p <<<"$info")
+
+work=$BUILD/vm/$name
+logs=$BUILD/logs
+rm -rf "$work"
+mkdir -p "$work/root/bin" "$work/root/lib" "$logs"
+for d in dev proc sys tmp; do mkdir -p "$work/root/$d"; done
+cp /bin/busybox "$work/root/bin/busybox"
+install -m 0755 "$TOP/tests/vm/init" "$work/root/init"
+cp "$TOP/tests/vm/lib.sh" "$work/root/lib/lu.sh"
+cp "$sfile" "$work/root/suite.sh"
+cp "$progs/lu-kexec" "$work/root/bin/"
+for p in $suite_progs; do
+	[ -x "$progs/$p" ] || die "suite $suite needs $p, not built in $progs"
+	cp "$progs/$p" "$work/root/bin/"
+done
+append="console=$CONSOLE panic=-1 liveupdate=on lu.suite=$suite"
+if [ "$stages" -gt 1 ]; then
+	cp "$kernel" "$work/root/kernel"
+	append="$append retain_initrd"
+fi
+append="$append ${extra_args[*]}"
+(cd "$work/root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$work/initramfs.cpio"
+
+log=$logs/$name.log
+say "VM $name: suite $suite, $machine, $arch/$flavour kernel, $stages stage(s), timeout ${timeout}s"
+printf '+ %s\n' "$QEMU ${QEMU_ARGS[*]} -kernel $kernel -initrd $work/initramfs.cpio -append '$append'" >&2
+start=$(date +%s)
+rc=0
+timeout --foreground -k 10 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" \
+	-nodefaults -display none -no-reboot -monitor none \
+	-serial "file:$log" \
+	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$append" \
+	</dev/null >"$work/qemu.out" 2>&1 || rc=$?
+took=$(( $(date +%s) - start ))
+echo "# lu-host: run=$name suite=$suite machine=$machine flavour=$flavour seconds=$took qemu_exit=$rc" >>"$log"
+
+problem=
+if [ $rc = 124 ] || [ $rc = 137 ]; then
+	problem="timed out after ${timeout}s"
+elif [ $rc != 0 ]; then
+	problem="QEMU exited with status $rc: $(tail -n 3 "$work/qemu.out")"
+elif ! grep -q "^# lu-stage: $stages " "$log" || ! grep -q "^# lu-done" "$log"; then
+	problem="stage $stages did not finish"
+fi
+if [ -n "$problem" ]; then
+	echo "# lu-host: FAILED: $problem" >>"$log"
+	echo "VM $name FAILED: $problem; last lines of $log:" >&2
+	tail -n 40 "$log" | sed 's/^/    /' >&2
+	exit 1
+fi
+say "VM $name finished in ${took}s; log: $log"

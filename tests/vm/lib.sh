@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the in-VM test suites (tests/suites/*.sh), sourced by /init.
+#
+# A suite defines stage_1 (and stage_2 ... for kexec tests).  Each stage
+# runs its tests with lu_test, which prints one KTAP result per test; the
+# output of the test program itself is indented below it as a subtest.  A
+# stage that wants a kexec afterwards calls lu_next_stage.
+
+set -o pipefail
+
+LU_N=0
+LU_NEXT=
+
+lu_log() { echo "# $*"; }
+
+lu_stage() {
+	local s
+	s=$(sed -n 's/.*lu\.stage=\([0-9]*\).*/\1/p' /proc/cmdline)
+	echo "${s:-1}"
+}
+
+lu_cmdline_value() { # key
+	tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1
+}
+
+lu_uptime_ms() {
+	local up
+	read -r up _ </proc/uptime
+	echo "${up%.*}${up#*.}0"
+}
+
+# lu_test NAME CMD [ARGS...]: run one test; exit 0 passes, 4 skips.
+lu_test() {
+	local name=$1 rc t0 t1
+	shift
+	LU_N=$((LU_N + 1))
+	t0=$(lu_uptime_ms)
+	"$@" 2>&1 | awk '{ print "  " $0; fflush() }'
+	rc=$?
+	t1=$(lu_uptime_ms)
+	echo "# lu-time: $name $((t1 - t0)) ms"
+	case $rc in
+	0) echo "ok $LU_N $name" ;;
+	4) echo "ok $LU_N $name # SKIP" ;;
+	*) echo "not ok $LU_N $name # exit status $rc" ;;
+	esac
+	return 0
+}
+
+# lu_check NAME SHELL-CONDITION...: a test that is a shell condition.
+lu_check() {
+	local name=$1
+	shift
+	lu_test "$name" sh -c "$*"
+}
+
+lu_next_stage() { LU_NEXT=$(($(lu_stage) + 1)); }
+
+# The PCI address of the first device with vendor:device $1:$2.
+lu_find_pci() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/vendor")" = "0x$1" ] && [ "$(cat "$d/device")" = "0x$2" ]; then
+			basename "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Bind a PCI device to vfio-pci.
+lu_bind_vfio() {
+	local bdf=$1 dev=/sys/bus/pci/devices/$1
+	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
+	echo vfio-pci >"$dev/driver_override"
+	echo "$bdf" >/sys/bus/pci/drivers_probe
+	[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ]
+}
+
+# Print the results of a built-in KUnit suite (from debugfs) as a subtest;
+# fails when the suite did not run or did not pass.
+lu_kunit_results() {
+	local f=/sys/kernel/debug/kunit/$1/results
+	[ -r "$f" ] || { echo "# no KUnit results for $1"; return 1; }
+	cat "$f"
+	grep -q "^ok [0-9]* $1\$" "$f" || grep -q "^ok [0-9]* $1 # SKIP" "$f"
+}
+
+# Check kmemleak (debug kernels) for leaks found so far.
+lu_kmemleak() {
+	local f=/sys/kernel/debug/kmemleak
+	[ -w "$f" ] || { echo "# kmemleak is not enabled in this kernel"; return 4; }
+	echo scan >"$f"
+	sleep 1
+	echo scan >"$f"
+	if [ -s "$f" ]; then
+		cat "$f"
+		return 1
+	fi
+	echo "# no leaks"
+}
+
+lu_kexec() {
+	local next=$1 cmdline
+	cmdline=$(sed -e 's/ *lu\.stage=[0-9]*//g' /proc/cmdline)
+	cmdline="$cmdline lu.stage=$next"
+	cp /sys/firmware/initrd /tmp/initrd || return 1
+	/bin/lu-kexec /kernel /tmp/initrd "$cmdline"
+}
+
+lu_run_stage() {
+	local stage=$1
+	echo "KTAP version 1"
+	echo "# lu-stage: $stage $(lu_cmdline_value lu.suite)"
+	if type "stage_$stage" >/dev/null 2>&1; then
+		"stage_$stage"
+	else
+		LU_N=$((LU_N + 1))
+		echo "not ok $LU_N stage_$stage # the suite has no stage $stage"
+	fi
+	[ -w /sys/kernel/debug/kmemleak ] && lu_test "kmemleak-stage-$stage" lu_kmemleak
+	echo "1..$LU_N"
+	if [ -n "$LU_NEXT" ]; then
+		echo "# lu-kexec: stage $LU_NEXT"
+		lu_kexec "$LU_NEXT"
+		echo "# lu-kexec: failed"
+	fi
+	echo "# lu-done"
+	sync
+	poweroff -f
+}
