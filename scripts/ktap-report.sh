@@ -18,7 +18,7 @@
 [ $# -gt 0 ] || die "usage: ktap-report.sh LOG..."
 known=$TOP/tests/known-base-failures
 
-awk -v known_file="$known" '
+awk -v known_file="$known" -v skips_file="$TOP/tests/expected-skips" '
 function flush_known(   line, key) {
 	while ((getline line < known_file) > 0) {
 		if (line ~ /^#/ || line ~ /^[ \t]*$/) continue
@@ -26,6 +26,21 @@ function flush_known(   line, key) {
 		reason = line; sub(/^[^ \t]*[ \t]+/, "", reason)
 		known[key] = reason
 	}
+}
+function load_skips(   line, key) {
+	while ((getline line < skips_file) > 0) {
+		if (line ~ /^#/ || line ~ /^[ \t]*$/) continue
+		key = line; sub(/[ \t].*/, "", key)
+		gsub(/\./, "\\.", key); gsub(/\*/, ".*", key)
+		skip_re[++nskip_re] = "^" key "$"
+	}
+}
+# A skip must be listed in tests/expected-skips (with its reason): any other
+# skip may hide a missing feature, and counts as a failure.
+function skip_expected(run, test, sub_,   i, k) {
+	k = run ":" test ":" sub_
+	for (i = 1; i <= nskip_re; i++) if (k ~ skip_re[i]) return 1
+	return 0
 }
 function is_known(run, test, sub_,   k) {
 	for (k in known) {
@@ -37,7 +52,7 @@ function is_known(run, test, sub_,   k) {
 function row(run, stage, test, pass, fail, skip, kn, ms, res) {
 	printf "%-22s %5s  %-34s %5d %5d %5d %5d %8.1f  %s\n", run, stage, test, pass, fail, skip, kn, ms / 1000, res
 }
-function begin_test() { sp = 0; sf = 0; ss = 0; sk = 0; nsub = 0; failed_subs = "" }
+function begin_test() { sp = 0; sf = 0; ss = 0; sk = 0; nsub = 0; failed_subs = ""; skipped_subs = "" }
 function end_boot(   n) {
 	if (run == "") return
 	n = splats + 0
@@ -46,6 +61,7 @@ function end_boot(   n) {
 }
 BEGIN {
 	flush_known()
+	load_skips()
 	printf "%-22s %5s  %-34s %5s %5s %5s %5s %8s  %s\n", "RUN", "STAGE", "TEST", "PASS", "FAIL", "SKIP", "KNOWN", "TIME(s)", "RESULT"
 	begin_test()
 }
@@ -68,7 +84,7 @@ FNR == 1 {
 	line = $0; sub(/^  /, "", line)
 	name = line; sub(/^(not )?ok [0-9]+ /, "", name); sub(/ # .*/, "", name)
 	nsub++
-	if (line ~ /# SKIP/ || line ~ /# skip/) ss++
+	if (line ~ /# SKIP/ || line ~ /# skip/) skipped_subs = skipped_subs "\n" name
 	else if (line ~ /^ok/) sp++
 	else {
 		# the test name is the next top-level result: decide at its end
@@ -78,6 +94,11 @@ FNR == 1 {
 }
 /^(not )?ok [0-9]+ / {
 	test = $0; sub(/^(not )?ok [0-9]+ /, "", test); sub(/ # .*/, "", test)
+	n = split(skipped_subs, sk_, "\n")
+	for (i = 2; i <= n; i++) {
+		if (skip_expected(run, test, sk_[i])) ss++
+		else { sf++; faillist = faillist sprintf("  %s: %s: %s (unexpected skip: not in tests/expected-skips)\n", run, test, sk_[i]) }
+	}
 	n = split(failed_subs, fs, "\n")
 	for (i = 2; i <= n; i++) {
 		if (is_known(run, test, fs[i])) { sk++; knownlist = knownlist sprintf("  %s: %s: %s -- %s\n", run, test, fs[i], reasonof(run, test, fs[i])) }
@@ -86,7 +107,9 @@ FNR == 1 {
 	top_skip = ($0 ~ /# SKIP/)
 	top_ok = ($0 ~ /^ok/)
 	if (nsub == 0) {
-		if (top_skip) ss = 1; else if (top_ok) sp = 1; else { sf = 1; faillist = faillist sprintf("  %s: %s\n", run, test) }
+		if (top_skip && skip_expected(run, test, "")) ss = 1
+		else if (top_skip) { sf = 1; faillist = faillist sprintf("  %s: %s (unexpected skip: not in tests/expected-skips)\n", run, test) }
+		else if (top_ok) sp = 1; else { sf = 1; faillist = faillist sprintf("  %s: %s\n", run, test) }
 	} else if (!top_ok && sf == 0 && sk == 0) {
 		sf = 1; faillist = faillist sprintf("  %s: %s (exit status)\n", run, test)
 	}

@@ -57,6 +57,11 @@ if [ "$stages" -gt 1 ]; then
 	cp "$kernel" "$work/root/kernel"
 	append="$append retain_initrd"
 fi
+# KHO's default scratch size is twice the memory memblock has reserved at
+# boot; with KASAN's shadow that no longer fits in the VM, and KHO (so LUO)
+# turns itself off.  Debug kernels get fixed sizes that fit: 64M low, 512M
+# global, 512M per node.
+[ "$flavour" = debug ] && append="$append kho_scratch=64M,512M,512M"
 append="$append ${extra_args[*]}"
 (cd "$work/root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$work/initramfs.cpio"
 
@@ -71,6 +76,7 @@ timeout --foreground -k 10 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" \
 	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$append" \
 	</dev/null >"$work/qemu.out" 2>&1 || rc=$?
 took=$(( $(date +%s) - start ))
+sed -i 's/\r$//' "$log"
 echo "# lu-host: run=$name suite=$suite machine=$machine flavour=$flavour seconds=$took qemu_exit=$rc" >>"$log"
 
 problem=

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # The upstream LUO selftests (tools/testing/selftests/liveupdate): the
 # in-kernel API test, then the kexec tests, whose stage 2 runs after a real
-# kexec_file_load with KHO.
+# kexec_file_load with KHO.  The tests skip without /dev/liveupdate; here
+# that is a failure (KHO or LUO did not come up).
 PROGS="liveupdate/liveupdate liveupdate/luo_kexec_simple liveupdate/luo_multi_session"
 
 stage_1() {
+	lu_check liveupdate-enabled test -c /dev/liveupdate
 	lu_test liveupdate liveupdate
 	lu_test luo_kexec_simple luo_kexec_simple -s 1
 	lu_test luo_multi_session luo_multi_session -s 1
@@ -12,6 +14,7 @@ stage_1() {
 }
 
 stage_2() {
+	lu_check liveupdate-enabled test -c /dev/liveupdate
 	lu_test luo_kexec_simple luo_kexec_simple -s 2
 	lu_test luo_multi_session luo_multi_session -s 2
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lu-kexec KERNEL INITRD CMDLINE
- *
- * Load KERNEL and INITRD with kexec_file_load() (the only kexec path that
- * carries KHO state) and reboot into them at once.
+ * lu-kexec load KERNEL INITRD CMDLINE
+ *	Load KERNEL and INITRD with kexec_file_load(), the only kexec path
+ *	that carries KHO state.
+ * lu-kexec exec
+ *	Reboot into the loaded kernel.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,30 +18,28 @@ int main(int argc, char *argv[])
 {
 	int kfd, ifd;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s KERNEL INITRD CMDLINE\n", argv[0]);
+	if (argc == 2 && !strcmp(argv[1], "exec")) {
+		sync();
+		reboot(RB_KEXEC);
+		fprintf(stderr, "lu-kexec: reboot(RB_KEXEC): %s\n", strerror(errno));
+		return 1;
+	}
+	if (argc != 5 || strcmp(argv[1], "load")) {
+		fprintf(stderr, "usage: %s load KERNEL INITRD CMDLINE | exec\n", argv[0]);
 		return 2;
 	}
 
-	kfd = open(argv[1], O_RDONLY);
-	ifd = open(argv[2], O_RDONLY);
+	kfd = open(argv[2], O_RDONLY);
+	ifd = open(argv[3], O_RDONLY);
 	if (kfd < 0 || ifd < 0) {
 		fprintf(stderr, "lu-kexec: cannot open %s or %s: %s\n",
-			argv[1], argv[2], strerror(errno));
+			argv[2], argv[3], strerror(errno));
 		return 1;
 	}
-
-	if (syscall(SYS_kexec_file_load, kfd, ifd, strlen(argv[3]) + 1,
-		    argv[3], 0UL)) {
-		fprintf(stderr, "lu-kexec: kexec_file_load: %s\n",
-			strerror(errno));
+	if (syscall(SYS_kexec_file_load, kfd, ifd, strlen(argv[4]) + 1,
+		    argv[4], 0UL)) {
+		fprintf(stderr, "lu-kexec: kexec_file_load: %s\n", strerror(errno));
 		return 1;
 	}
-
-	printf("# lu-kexec: loaded, rebooting\n");
-	fflush(stdout);
-	sync();
-	reboot(RB_KEXEC);
-	fprintf(stderr, "lu-kexec: reboot(RB_KEXEC): %s\n", strerror(errno));
-	return 1;
+	return 0;
 }
