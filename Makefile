@@ -49,7 +49,7 @@ MACHINE ?= q35-vtd-legacy
 TIMEOUT ?= 900
 RUN     ?= $(SUITE)-$(MACHINE)-$(FLAVOUR)
 vmtest:
-	$(S)/vmtest.sh $(RUN) $(SUITE) $(MACHINE) $(FLAVOUR) $(TIMEOUT) $(ARGS); \
+	set -f; $(S)/vmtest.sh $(RUN) $(SUITE) $(MACHINE) $(FLAVOUR) $(TIMEOUT) $(ARGS); \
 	rc=$$?; $(S)/ktap-report.sh build/logs/$(RUN).log && exit $$rc
 
 check:

@@ -38,11 +38,11 @@ step "programs $arch" "$TOP/scripts/build-progs.sh" "$arch"
 
 logs=()
 vm_fail=0
-while read -r run suite machine flavour timeout args; do
+while read -r run suite machine flavour timeout rest; do
 	case $run in '#'* | '') continue ;; esac
 	if [ -n "${RUNS:-}" ] && ! grep -qw -- "$run" <<<"$RUNS"; then continue; fi
-	# shellcheck disable=SC2086
-	step "vm $run" "$TOP/scripts/vmtest.sh" "$run" "$suite" "$machine" "$flavour" "$timeout" $args || vm_fail=1
+	read -ra args <<<"$rest"	# split into words, with no glob expansion
+	step "vm $run" "$TOP/scripts/vmtest.sh" "$run" "$suite" "$machine" "$flavour" "$timeout" "${args[@]}" || vm_fail=1
 	logs+=("$BUILD/logs/$run.log")
 done <"$TOP/tests/check.list"
 
