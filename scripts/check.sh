@@ -40,7 +40,7 @@ logs=()
 vm_fail=0
 while read -r run suite machine flavour timeout rest; do
 	case $run in '#'* | '') continue ;; esac
-	if [ -n "${RUNS:-}" ] && ! grep -qw -- "$run" <<<"$RUNS"; then continue; fi
+	if [ -n "${RUNS:-}" ] && [[ " $RUNS " != *" $run "* ]]; then continue; fi
 	read -ra args <<<"$rest"	# split into words, with no glob expansion
 	step "vm $run" "$TOP/scripts/vmtest.sh" "$run" "$suite" "$machine" "$flavour" "$timeout" "${args[@]}" || vm_fail=1
 	logs+=("$BUILD/logs/$run.log")

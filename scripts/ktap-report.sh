@@ -42,10 +42,14 @@ function skip_expected(run, test, sub_,   i, k) {
 	for (i = 1; i <= nskip_re; i++) if (k ~ skip_re[i]) return 1
 	return 0
 }
+function globmatch(g, str,   re) {
+	re = g; gsub(/\./, "\\.", re); gsub(/\*/, ".*", re)
+	return str ~ ("^" re "$")
+}
 function is_known(run, test, sub_,   k) {
 	for (k in known) {
 		split(k, p, ":")
-		if ((p[1] == "*" || p[1] == run) && p[2] == test && p[3] == sub_) return 1
+		if (globmatch(p[1], run) && p[2] == test && p[3] == sub_) return 1
 	}
 	return 0
 }
@@ -120,7 +124,7 @@ FNR == 1 {
 	next
 }
 function reasonof(run, test, sub_,   k) {
-	for (k in known) { split(k, p, ":"); if ((p[1] == "*" || p[1] == run) && p[2] == test && p[3] == sub_) return known[k] }
+	for (k in known) { split(k, p, ":"); if (globmatch(p[1], run) && p[2] == test && p[3] == sub_) return known[k] }
 	return ""
 }
 END {
