@@ -19,7 +19,7 @@
 known=$TOP/tests/known-base-failures
 
 awk -v known_file="$known" -v skips_file="$TOP/tests/expected-skips" '
-function flush_known(   line, key) {
+function load_known(   line, key) {
 	while ((getline line < known_file) > 0) {
 		if (line ~ /^#/ || line ~ /^[ \t]*$/) continue
 		key = line; sub(/[ \t].*/, "", key)
@@ -46,12 +46,13 @@ function globmatch(g, str,   re) {
 	re = g; gsub(/\./, "\\.", re); gsub(/\*/, ".*", re)
 	return str ~ ("^" re "$")
 }
-function is_known(run, test, sub_,   k) {
+# The reason a failing subtest is a known base failure, or "" if it is not.
+function known_reason(run, test, sub_,   k, p) {
 	for (k in known) {
 		split(k, p, ":")
-		if (globmatch(p[1], run) && p[2] == test && p[3] == sub_) return 1
+		if (globmatch(p[1], run) && p[2] == test && p[3] == sub_) return known[k]
 	}
-	return 0
+	return ""
 }
 function row(run, stage, test, pass, fail, skip, kn, ms, res) {
 	printf "%-22s %5s  %-34s %5d %5d %5d %5d %8.1f  %s\n", run, stage, test, pass, fail, skip, kn, ms / 1000, res
@@ -64,7 +65,7 @@ function end_boot(   n) {
 	splats = 0; first_splat = ""
 }
 BEGIN {
-	flush_known()
+	load_known()
 	load_skips()
 	printf "%-22s %5s  %-34s %5s %5s %5s %5s %8s  %s\n", "RUN", "STAGE", "TEST", "PASS", "FAIL", "SKIP", "KNOWN", "TIME(s)", "RESULT"
 	begin_test()
@@ -105,7 +106,8 @@ FNR == 1 {
 	}
 	n = split(failed_subs, fs, "\n")
 	for (i = 2; i <= n; i++) {
-		if (is_known(run, test, fs[i])) { sk++; knownlist = knownlist sprintf("  %s: %s: %s -- %s\n", run, test, fs[i], reasonof(run, test, fs[i])) }
+		why = known_reason(run, test, fs[i])
+		if (why != "") { sk++; knownlist = knownlist sprintf("  %s: %s: %s -- %s\n", run, test, fs[i], why) }
 		else { sf++; faillist = faillist sprintf("  %s: %s: %s\n", run, test, fs[i]) }
 	}
 	top_skip = ($0 ~ /# SKIP/)
@@ -122,10 +124,6 @@ FNR == 1 {
 	P += sp; F += sf; S += ss; K += sk
 	ms = 0; begin_test()
 	next
-}
-function reasonof(run, test, sub_,   k) {
-	for (k in known) { split(k, p, ":"); if (globmatch(p[1], run) && p[2] == test && p[3] == sub_) return known[k] }
-	return ""
 }
 END {
 	end_boot()

@@ -12,8 +12,6 @@ set -o pipefail
 LU_N=0
 LU_NEXT=
 
-lu_log() { echo "# $*"; }
-
 lu_stage() {
 	local s
 	s=$(sed -n 's/.*lu\.stage=\([0-9]*\).*/\1/p' /proc/cmdline)
