@@ -51,4 +51,12 @@ trap - EXIT
 echo
 "$TOP/scripts/ktap-report.sh" "${logs[@]}" | tee "$BUILD/check-report.txt"
 rc=${PIPESTATUS[0]}
+
+# The cost tables the IOMMU live update test prints, measured in that run.
+for log in "${logs[@]}"; do
+	grep -q 'lu-cost:' "$log" || continue
+	echo
+	echo "IOMMU live update cost, $(basename "$log" .log) (x map: ratio to mapping the same pattern, same run):"
+	sed -n 's/.*lu-cost: /  /p' "$log"
+done | tee -a "$BUILD/check-report.txt"
 [ $vm_fail = 0 ] && [ "$rc" = 0 ]

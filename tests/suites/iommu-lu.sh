@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+# The IOMMU live update layers without a driver, across real kexecs
+# (tools/testing/selftests/iommu/iommu_liveupdate_test, /dev/iommu_lu_test):
+# stage 1 cancels a session and checks nothing stays preserved, then
+# preserves page tables of every generic_pt format with a memfd; stage 2
+# restores, compares and frees them and prints their cost, then hands over
+# a state of another version; stage 3 checks it is refused and hands over
+# a state with a block chain cycle; stage 4 checks that one is refused.
+PROGS="iommu/iommu_liveupdate_test"
+
+lu_iommu_lu_stage() { # stage
+	lu_check liveupdate-enabled test -c /dev/liveupdate
+	lu_check iommu-lu-test-device test -c /dev/iommu_lu_test
+	lu_test "iommu_liveupdate_test-stage-$1" iommu_liveupdate_test "$1"
+}
+
+# The refusal named its reason in the kernel log.
+lu_refusal_logged() { # reason
+	dmesg | grep "iommu: live update: refusing the preserved state: $1"
+}
+
+stage_1() {
+	lu_iommu_lu_stage 1
+	lu_next_stage
+}
+
+stage_2() {
+	lu_iommu_lu_stage 2
+	lu_check "no-refusal-logged" "! dmesg | grep -q 'refusing the preserved state'"
+	lu_next_stage
+}
+
+stage_3() {
+	lu_iommu_lu_stage 3
+	lu_test refusal-logged-version lu_refusal_logged version
+	lu_next_stage
+}
+
+stage_4() {
+	lu_iommu_lu_stage 4
+	lu_test refusal-logged-cycle lu_refusal_logged "domain chain longer"
+}
