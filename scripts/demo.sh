@@ -6,9 +6,12 @@
 # In a q35 VM with QEMU's intel-iommu (legacy and scalable mode), QEMU's edu
 # device is bound to vfio-pci and driven through iommufd: it DMAs into a
 # memfd preserved in a LUO session; then a DMA is started in the last moment
-# before a kexec_file_load reboot; the new kernel retrieves the memfd and
-# reports what became of that DMA and of the device.  Everything printed is
-# read from the VMs' serial logs.
+# before a kexec_file_load reboot; the new kernel reports what became of that
+# DMA and of the device.  "before" preserves only the memfd, which is all a
+# stock kernel can do (tests/suites/demo-before.sh); "after" also preserves
+# the iommufd and the device (tests/suites/vfio-lu.sh), and drives the device
+# again in the new kernel.  Everything printed is read from the VMs' serial
+# logs.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -21,54 +24,82 @@ arch=x86_64
 machines=(q35-vtd-legacy q35-vtd-sm)
 for m in "${machines[@]}"; do
 	"$TOP/scripts/vmtest.sh" "demo-before-$m" demo-before "$m" base 300
+	"$TOP/scripts/vmtest.sh" "demo-after-$m" vfio-lu "$m" base 300
 done
 
 # value KEY LOG: the last "# demo: ... KEY=value" of a log
 value() { grep -o "# demo: .*\b$1=[^ ]*" "$2" | tail -n 1 | sed "s/.*\b$1=//"; }
 # stage_log N LOG: the serial log lines of boot N (1 = before the kexec)
 stage_log() { awk -v n="$1" '/Linux version/ { boot++ } boot == n' "$2"; }
-faults() { stage_log "$1" "$2" | grep -c 'DMAR: \[DMA \(Read\|Write\)' || true; }
-ktap() { grep -q "^  ok [0-9]* $1" "$2" && echo ok || echo FAILED; }
+faults() { stage_log "$1" "$2" | grep -cE 'DMAR: \[(DMA (Read|Write)|INTR-REMAP)|DRHD: handling fault status' || true; }
+# ktap NAME LOG: the result of the (sub)test NAME
+ktap() {
+	if grep -q "^  ok [0-9]* $1\( #.*\)\?\$" "$2"; then echo ok
+	elif grep -q "^  not ok [0-9]* $1" "$2"; then echo FAILED
+	else echo "-"
+	fi
+}
+# cost LOG STEP: the microseconds of one row of the "# lu-cost:" tables
+cost() { grep -o "lu-cost: $2  *[0-9.]*" "$1" | tail -n 1 | awk '{ printf "%.0f", $NF }'; }
 translation() {
-	if stage_log 2 "$1" | grep -q "Translation was enabled for"; then
-		echo "on"
-	elif stage_log 2 "$1" | grep -q "DMAR: Intel(R) Virtualization Technology"; then
-		echo "off"
+	if stage_log 2 "$1" | grep -q "DMAR: live update: .*keeping translation on"; then
+		echo "kept on"
+	elif stage_log 2 "$1" | grep -q "Translation was enabled for"; then
+		echo "on, switched off"
 	else
-		echo "unknown"
+		echo "off"
 	fi
 }
 
 echo
-echo "Live update demo: QEMU edu device, VFIO cdev + iommufd, DMA into a LUO-preserved memfd"
-echo "Kernel: Linux 7.3.4 + patches/ ($(find "$TOP/patches" -name '[0-9]*.patch' ! -name '0000-*' | wc -l) patches: no IOMMU live update code yet, so stock behaviour)"
+echo "Live update demo: QEMU edu device, VFIO cdev + iommufd, DMA through VT-d into a LUO-preserved memfd"
+echo "Kernel: Linux 7.3.4 + patches/ ($(find "$TOP/patches" -name '[0-9]*.patch' ! -name '0000-*' | wc -l) patches)"
+echo "before: only the memfd is preserved, as a stock kernel can (the device takes the stock kexec path)"
+echo "after:  the memfd, the iommufd (its HWPT marked) and the VFIO device are preserved"
 echo
-fmt='%-56s'
-printf "$fmt" ""; for m in "${machines[@]}"; do printf '%-18s' "$m"; done; echo
-row() { # label function-of-log
-	local label=$1 fn=$2 m
+fmt='%-52s'
+runs=()
+for m in "${machines[@]}"; do runs+=("demo-before-$m" "demo-after-$m"); done
+printf "$fmt" ""; for m in "${machines[@]}"; do printf '%-14s%-14s' "before" "after"; done; echo
+printf "$fmt" ""; for m in "${machines[@]}"; do printf '%-28s' "${m#q35-vtd-} VT-d"; done; echo
+row() { # label function-of-log-for-before function-of-log-for-after
+	local label=$1 before=$2 after=$3 m
 	printf "$fmt" "$label"
-	for m in "${machines[@]}"; do printf '%-18s' "$($fn "$BUILD/logs/demo-before-$m.log")"; done
+	for m in "${machines[@]}"; do
+		printf '%-14s' "$($before "$BUILD/logs/demo-before-$m.log")"
+		printf '%-14s' "$($after "$BUILD/logs/demo-after-$m.log")"
+	done
 	echo
 }
-r_roundtrip() { ktap dma-round-trip-before-kexec "$1"; }
-bus_master() { grep -o "# demo: $1_pci_command=[^ ]* bus_master=[a-z]*" "$2" | sed 's/.*bus_master=//'; }
-r_bm_before() { bus_master before_kexec "$1"; }
-r_faults1() { faults 1 "$1"; }
-r_landed() { value inflight_dma_landed "$1"; }
-r_bm_after() { bus_master after_kexec "$1"; }
-r_trans() { translation "$1"; }
-r_domain() { stage_log 2 "$1" | grep -o 'iommu_group_default_domain=[^ ]*' | sed 's/.*=//'; }
-r_driver() { value driver_after_kexec "$1"; }
-r_faults2() { faults 2 "$1"; }
-row "DMA round trip through the IOMMU before the kexec" r_roundtrip
-row "Bus Master before the kexec" r_bm_before
-row "IOMMU faults logged before the kexec" r_faults1
-row "DMA started just before the kexec landed" r_landed
-row "Bus Master in the new kernel" r_bm_after
-row "VT-d translation still on when the new kernel booted" r_trans
-row "device's IOMMU group default domain, new kernel" r_domain
-row "device driver in the new kernel" r_driver
-row "IOMMU faults logged in the new kernel" r_faults2
+none() { echo "-"; }
+b_roundtrip() { ktap dma-round-trip-before-kexec "$1"; }
+a_roundtrip() { ktap "DMA round trip through the HWPT" "$1"; }
+a_preserved() { [ "$(ktap "kexec: preserve the VFIO device" "$1")" = ok ] && echo yes || echo no; }
+b_preserved() { echo "no"; }
+f1() { faults 1 "$1"; }
+f2() { faults 2 "$1"; }
+a_prescost() { echo "$(cost "$1" "preserve the iommufd (1 HWPT)") + $(cost "$1" "preserve the VFIO device")"; }
+b_landed() { value inflight_dma_landed "$1"; }
+a_landed() { [ "$(ktap "the DMA in flight during the kexec landed" "$1")" = ok ] && echo yes || echo no; }
+b_bm_after() { grep -o "# demo: after_kexec_pci_command=[^ ]* bus_master=[a-z]*" "$1" | sed 's/.*bus_master=//'; }
+a_bm_after() { grep -o "PCI_COMMAND [^:]*: bus master [a-z]*" "$1" | tail -n 1 | sed 's/.*bus master //'; }
+trans() { translation "$1"; }
+b_domain() { stage_log 2 "$1" | grep -o 'iommu_group_default_domain=[^ ]*' | sed 's/.*=//'; }
+a_domain() { stage_log 2 "$1" | grep -q 'held over on its preserved domain' && echo restored || echo other; }
+a_restore() { stage_log 2 "$1" | grep -o 'restored and adopted in [0-9]* us' | sed 's/restored and adopted in //; s/ us//'; }
+a_again() { ktap "DMA round trip through the preserved translation" "$1"; }
+a_finish() { ktap "finish the session" "$1"; }
+row "device preserved in the LUO session" b_preserved a_preserved
+row "DMA round trip through the IOMMU before the kexec" b_roundtrip a_roundtrip
+row "IOMMU faults logged before the kexec" f1 f1
+row "preserve iommufd + VFIO device (us)" none a_prescost
+row "VT-d translation at the handover" trans trans
+row "DMA started just before the kexec landed" b_landed a_landed
+row "Bus Master in the new kernel" b_bm_after a_bm_after
+row "device's domain in the new kernel" b_domain a_domain
+row "boot-time restore + adopt of the domain (us)" none a_restore
+row "DMA round trip after retrieve, same translation" none a_again
+row "session finished" none a_finish
+row "IOMMU faults logged in the new kernel" f2 f2
 echo
-echo "Serial logs: $BUILD/logs/demo-before-*.log"
+echo "Serial logs: $BUILD/logs/demo-{before,after}-*.log"

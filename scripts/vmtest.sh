@@ -62,6 +62,12 @@ fi
 # turns itself off.  Debug kernels get fixed sizes that fit: 64M low, 512M
 # global, 512M per node.
 [ "$flavour" = debug ] && append="$append kho_scratch=64M,512M,512M"
+# Debug kernels also run with 4-level paging: with -cpu max (LA57) a timer
+# interrupt that hits very early in start_kernel (identify_cpu, before any
+# of the series' code runs) made KASAN report a "wild-memory-access" on the
+# irq descriptor's lock in the 5-level direct map, in about one fresh boot
+# in fifteen under TCG.  It is a base kernel issue outside this series.
+[ "$flavour" = debug ] && append="$append no5lvl"
 append="$append ${extra_args[*]}"
 (cd "$work/root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$work/initramfs.cpio"
 

@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# A VFIO device keeps doing DMA through its iommufd HWPT across a kexec
+# (tools/testing/selftests/iommu/iommu_vfio_lu_test, QEMU's edu device).
+# Stage 1 sets the device up on a paging HWPT over a memfd, checks the
+# errnos of preserving it wrongly and that a cancelled session leaves
+# nothing behind, then preserves the memfd, the iommufd and the device in a
+# LUO session; its holder starts a DMA in the last moment before the kexec.
+# Stage 2 checks that the DMA landed, that the device is held for its live
+# update owner (no kernel driver but vfio-pci, no foreign iommufd), that
+# VT-d kept translating for it and the core held it on its restored domain,
+# and that the new kernel logged no IOMMU fault and refused no preserved
+# state.
+PROGS="iommu/iommu_vfio_lu_test"
+
+# VT-d fault reports: "DRHD: handling fault status reg", then one
+# "DMAR: [DMA Read|Write ...]" or "DMAR: [INTR-REMAP]" line per record.
+LU_IOMMU_FAULT_RE='DMAR: \[(DMA (Read|Write)|INTR-REMAP)|DRHD: handling fault status'
+
+# No IOMMU fault in the kernel log since this kernel booted.
+lu_no_iommu_faults() {
+	local n
+	n=$(dmesg | grep -cE "$LU_IOMMU_FAULT_RE")
+	echo "# IOMMU fault lines since boot: $n"
+	dmesg | grep -E "$LU_IOMMU_FAULT_RE" | head -n 10
+	[ "$n" -eq 0 ]
+}
+
+stage_1() {
+	local bdf
+	lu_check liveupdate-enabled test -c /dev/liveupdate
+	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
+	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
+	lu_test iommu_vfio_lu_test-stage-1 iommu_vfio_lu_test 1 "$bdf"
+	lu_test no-iommu-faults lu_no_iommu_faults
+	lu_next_stage
+}
+
+# The device is not bound here: the test checks which drivers can bind it.
+stage_2() {
+	local bdf
+	lu_check liveupdate-enabled test -c /dev/liveupdate
+	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
+	lu_check vtd-kept-translation "dmesg | grep -q 'DMAR: live update: .*keeping translation on'"
+	lu_check device-held-over "dmesg | grep -q '$bdf: live update: held over on its preserved domain'"
+	lu_test iommu_vfio_lu_test-stage-2 iommu_vfio_lu_test 2 "$bdf"
+	lu_test no-iommu-faults lu_no_iommu_faults
+	lu_check no-refusal-logged "! dmesg | grep -q 'refusing the preserved state'"
+}
