@@ -56,7 +56,7 @@ rc=${PIPESTATUS[0]}
 for log in "${logs[@]}"; do
 	grep -q 'lu-cost:' "$log" || continue
 	echo
-	echo "IOMMU live update cost, $(basename "$log" .log) (x map: ratio to mapping the same pattern, same run):"
+	echo "IOMMU live update cost, $(basename "$log" .log) (ratios to the baseline the table names, same run):"
 	sed -n 's/.*lu-cost: /  /p' "$log"
 done | tee -a "$BUILD/check-report.txt"
 [ $vm_fail = 0 ] && [ "$rc" = 0 ]
