@@ -37,25 +37,37 @@ kmake=(make -C "$TREE" O="$out" ARCH="$karch" CROSS_COMPILE="$cross"
 	KBUILD_BUILD_USER=iommu-lu KBUILD_BUILD_HOST=qemu
 	KBUILD_BUILD_TIMESTAMP="2026-01-01")
 
-# Regenerate the configuration only when a fragment changed, so that an
-# unchanged config keeps make's incremental build.
+# config_lost: print, and fail if, any option the fragments set that the
+# current .config does not have.
+config_lost() {
+	local line opt lost=1
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=y)
+			grep -qx "$line" "$out/.config" || { echo "  not set: $line"; lost=0; } ;;
+		CONFIG_*=n)
+			opt=${line%=n}
+			! grep -q "^$opt=y" "$out/.config" || { echo "  still set: $opt"; lost=0; } ;;
+		esac
+	done < <(cat "${frags[@]}")
+	return $lost
+}
+
+# Regenerate the configuration when a fragment changed, or when the .config
+# lost one of their options behind our back (e.g. a build of an older commit
+# of the tree in the same directory); otherwise keep make's incremental
+# build.
 stamp=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
-if [ ! -f "$out/.config" ] || [ "$(cat "$out/.config.fragments" 2>/dev/null)" != "$stamp" ]; then
+if [ ! -f "$out/.config" ] || [ "$(cat "$out/.config.fragments" 2>/dev/null)" != "$stamp" ] ||
+   config_lost >/dev/null; then
 	say "configuring $arch/$flavour: tinyconfig + ${frags[*]##*/}"
 	run "${kmake[@]}" tinyconfig >/dev/null
 	run env ARCH="$karch" "$TREE/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}" >/dev/null
 	run "${kmake[@]}" olddefconfig >/dev/null
-	missing=0
-	while IFS= read -r line; do
-		case $line in
-		CONFIG_*=y)
-			grep -qx "$line" "$out/.config" || { echo "  not set: $line" >&2; missing=1; } ;;
-		CONFIG_*=n)
-			opt=${line%=n}
-			! grep -q "^$opt=y" "$out/.config" || { echo "  still set: $opt" >&2; missing=1; } ;;
-		esac
-	done < <(cat "${frags[@]}")
-	[ $missing = 0 ] || { rm -f "$out/.config"; die "the $arch/$flavour configuration lost options (above): fix the fragments"; }
+	if config_lost >&2; then
+		rm -f "$out/.config"
+		die "the $arch/$flavour configuration lost options (above): fix the fragments"
+	fi
 	echo "$stamp" >"$out/.config.fragments"
 fi
 
