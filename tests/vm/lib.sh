@@ -22,10 +22,16 @@ lu_cmdline_value() { # key
 	tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1
 }
 
+# Milliseconds since boot, from /proc/uptime ("12.34 ..."), as a decimal
+# without leading zeros: shell arithmetic reads "0980" as a bad octal number.
 lu_uptime_ms() {
-	local up
+	local up ms
 	read -r up _ </proc/uptime
-	echo "${up%.*}${up#*.}0"
+	ms="${up%.*}${up#*.}0"
+	while [ "${ms#0}" != "$ms" ] && [ "${#ms}" -gt 1 ]; do
+		ms=${ms#0}
+	done
+	echo "$ms"
 }
 
 # lu_test NAME CMD [ARGS...]: run one test; exit 0 passes, 4 skips.
