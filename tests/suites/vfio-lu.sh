@@ -9,7 +9,10 @@
 # update owner (no kernel driver but vfio-pci, no foreign iommufd), that
 # VT-d kept translating for it and the core held it on its restored domain,
 # and that the new kernel logged no IOMMU fault and refused no preserved
-# state.
+# state; then it preserves the device again.  Stage 3: the VMM dies
+# without taking anything back; the device is blocked (a DMA forced
+# through it faults and changes no other process's memory) and usable
+# again through VFIO.
 PROGS="iommu/iommu_vfio_lu_test"
 
 # VT-d fault reports: "DRHD: handling fault status reg", then one
@@ -44,5 +47,22 @@ stage_2() {
 	lu_check device-held-over "dmesg | grep -q '$bdf: live update: held over on its preserved domain'"
 	lu_test iommu_vfio_lu_test-stage-2 iommu_vfio_lu_test 2 "$bdf"
 	lu_test no-iommu-faults lu_no_iommu_faults
+	lu_check no-refusal-logged "! dmesg | grep -q 'refusing the preserved state'"
+	lu_next_stage
+}
+
+# The VMM of the second live update dies: it retrieves its session and
+# closes it with nothing taken back.  The device must be blocked before its
+# memory is freed, and be an ordinary device afterwards.
+stage_3() {
+	local bdf
+	lu_check liveupdate-enabled test -c /dev/liveupdate
+	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
+	lu_check device-held-over "dmesg | grep -q '$bdf: live update: held over on its preserved domain'"
+	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
+	lu_test iommu_vfio_lu_test-stage-3 iommu_vfio_lu_test 3 "$bdf"
+	lu_check device-blocked-logged "dmesg | grep -q '$bdf: live update: its session finished before it was taken over: device blocked'"
+	# The DMA started with Bus Master forced on was stopped by the IOMMU
+	lu_check blocked-dma-faulted "dmesg | grep -qE 'DMAR: \[DMA Write'"
 	lu_check no-refusal-logged "! dmesg | grep -q 'refusing the preserved state'"
 }
