@@ -39,12 +39,18 @@ stage_1() {
 }
 
 # The device is not bound here: the test checks which drivers can bind it.
-stage_2() {
-	local bdf
+# After a live update: the edu device's address in $bdf, and the checks
+# that VT-d kept translating for it and that the core held it over.
+lu_held_over() {
 	lu_check liveupdate-enabled test -c /dev/liveupdate
-	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
+	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return 1; }
 	lu_check vtd-kept-translation "dmesg | grep -q 'DMAR: live update: .*keeping translation on'"
 	lu_check device-held-over "dmesg | grep -q '$bdf: live update: held over on its preserved domain'"
+}
+
+stage_2() {
+	local bdf
+	lu_held_over || return
 	lu_test iommu_vfio_lu_test-stage-2 iommu_vfio_lu_test 2 "$bdf"
 	lu_test no-iommu-faults lu_no_iommu_faults
 	lu_check no-refusal-logged "! dmesg | grep -q 'refusing the preserved state'"
@@ -56,9 +62,7 @@ stage_2() {
 # memory is freed, and be an ordinary device afterwards.
 stage_3() {
 	local bdf
-	lu_check liveupdate-enabled test -c /dev/liveupdate
-	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
-	lu_check device-held-over "dmesg | grep -q '$bdf: live update: held over on its preserved domain'"
+	lu_held_over || return
 	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
 	lu_test iommu_vfio_lu_test-stage-3 iommu_vfio_lu_test 3 "$bdf"
 	lu_check device-blocked-logged "dmesg | grep -q '$bdf: live update: its session finished before it was taken over: device blocked'"
