@@ -39,12 +39,17 @@ ktap() {
 	else echo "-"
 	fi
 }
-# cost LOG STEP: the microseconds of one row of the "# lu-cost:" tables
-cost() { grep -o "lu-cost: $2  *[0-9.]*" "$1" | tail -n 1 | awk '{ printf "%.0f", $NF }'; }
+# cost LOG STEP: the microseconds of one row of the first "# lu-cost:" table
+# with it (vfio-lu preserves the device again before its second kexec)
+cost() { grep -o "lu-cost: $2  *[0-9.]*" "$1" | head -n 1 | awk '{ printf "%.0f", $NF }'; }
+# in_boot N LOG PATTERN: does boot N's log have a line that matches?  (No
+# grep -q after a pipe: under pipefail, the writer it leaves dying of
+# SIGPIPE would make the answer "no".)
+in_boot() { stage_log "$1" "$2" | grep -e "$3" >/dev/null; }
 translation() {
-	if stage_log 2 "$1" | grep -q "DMAR: live update: .*keeping translation on"; then
+	if in_boot 2 "$1" "DMAR: live update: .*keeping translation on"; then
 		echo "kept on"
-	elif stage_log 2 "$1" | grep -q "Translation was enabled for"; then
+	elif in_boot 2 "$1" "Translation was enabled for"; then
 		echo "on, switched off"
 	else
 		echo "off"
@@ -85,7 +90,7 @@ b_bm_after() { grep -o "# demo: after_kexec_pci_command=[^ ]* bus_master=[a-z]*"
 a_bm_after() { grep -o "PCI_COMMAND [^:]*: bus master [a-z]*" "$1" | tail -n 1 | sed 's/.*bus master //'; }
 trans() { translation "$1"; }
 b_domain() { stage_log 2 "$1" | grep -o 'iommu_group_default_domain=[^ ]*' | sed 's/.*=//'; }
-a_domain() { stage_log 2 "$1" | grep -q 'held over on its preserved domain' && echo restored || echo other; }
+a_domain() { in_boot 2 "$1" 'held over on its preserved domain' && echo restored || echo other; }
 a_restore() { stage_log 2 "$1" | grep -o 'restored and adopted in [0-9]* us' | sed 's/restored and adopted in //; s/ us//'; }
 a_again() { ktap "DMA round trip through the preserved translation" "$1"; }
 a_finish() { ktap "finish the session" "$1"; }
