@@ -94,6 +94,24 @@ a_domain() { in_boot 2 "$1" 'held over on its preserved domain' && echo restored
 a_restore() { stage_log 2 "$1" | grep -o 'restored and adopted in [0-9]* us' | sed 's/restored and adopted in //; s/ us//'; }
 a_again() { ktap "DMA round trip through the preserved translation" "$1"; }
 a_finish() { ktap "finish the session" "$1"; }
+# Boot 3 of vfio-lu: the VMM of a second live update dies before taking the
+# device back; the device must be blocked before its memory is released.
+a_blocked() {
+	if in_boot 3 "$1" 'its session finished before it was taken over: device blocked' &&
+	   [ "$(ktap "blocked: Bus Master is off" "$1")" = ok ]; then
+		echo yes
+	else
+		echo no
+	fi
+}
+a_strayed() {
+	if [ "$(ktap "blocked: a DMA started through BAR0 changes no page of another process" "$1")" = ok ] &&
+	   in_boot 3 "$1" 'DMAR: \[DMA Write'; then
+		echo "no, faulted"
+	else
+		echo "FAILED"
+	fi
+}
 row "device preserved in the LUO session" b_preserved a_preserved
 row "DMA round trip through the IOMMU before the kexec" b_roundtrip a_roundtrip
 row "IOMMU faults logged before the kexec" f1 f1
@@ -106,5 +124,8 @@ row "boot-time restore + adopt of the domain (us)" none a_restore
 row "DMA round trip after retrieve, same translation" none a_again
 row "session finished" none a_finish
 row "IOMMU faults logged in the new kernel" f2 f2
+echo "Then, after a second live update of the same device, its VMM dies without taking it back:"
+row "device blocked (Bus Master off, IOMMU blocking)" none a_blocked
+row "a DMA forced through it reaches memory" none a_strayed
 echo
 echo "Serial logs: $BUILD/logs/demo-{before,after}-*.log"
