@@ -12,7 +12,9 @@
 # state; then it preserves the device again.  Stage 3: the VMM dies
 # without taking anything back; the device is blocked (a DMA forced
 # through it faults and changes no other process's memory) and usable
-# again through VFIO.
+# again through VFIO; then it preserves the device once more.  Stage 4: the
+# VMM takes the device back and dies before finishing; the device is
+# blocked and usable again.
 PROGS="iommu/iommu_vfio_lu_test"
 
 # VT-d fault reports: "DRHD: handling fault status reg", then one
@@ -67,6 +69,19 @@ stage_3() {
 	lu_test iommu_vfio_lu_test-stage-3 iommu_vfio_lu_test 3 "$bdf"
 	lu_check device-blocked-logged "dmesg | grep -q '$bdf: live update: its session finished before it was taken over: device blocked'"
 	# The DMA started with Bus Master forced on was stopped by the IOMMU
+	lu_check blocked-dma-faulted "dmesg | grep -qE 'DMAR: \[DMA Write'"
+	lu_check no-refusal-logged "! dmesg | grep -q 'refusing the preserved state'"
+	lu_next_stage
+}
+
+# The VMM of the third live update takes the device back on its restored
+# HWPT and dies before finishing the session: closing its files must block
+# the device before the HWPT and its memory go.
+stage_4() {
+	local bdf
+	lu_held_over || return
+	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
+	lu_test iommu_vfio_lu_test-stage-4 iommu_vfio_lu_test 4 "$bdf"
 	lu_check blocked-dma-faulted "dmesg | grep -qE 'DMAR: \[DMA Write'"
 	lu_check no-refusal-logged "! dmesg | grep -q 'refusing the preserved state'"
 }
