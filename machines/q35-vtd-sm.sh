@@ -4,6 +4,10 @@ QEMU=qemu-system-x86_64
 QEMU_ARGS=(
 	-machine q35 -cpu max -smp 2 -m 2G -accel tcg
 	-device intel-iommu,intremap=on,x-scalable-mode=on
-	-device edu,addr=04.0,dma_mask=0xffffffffffffffff
+	-device pcie-root-port,id=rp1,chassis=1,addr=03.0
+	-device edu,bus=rp1,addr=00.0,dma_mask=0xffffffffffffffff
+	-device virtio-rng-pci,addr=05.0,disable-legacy=on,iommu_platform=on
+	-device pcie-root-port,id=rp2,chassis=2,addr=06.0
+	-device edu,bus=rp2,addr=00.0,dma_mask=0xffffffffffffffff
 )
 CONSOLE=ttyS0

@@ -112,6 +112,48 @@ a_strayed() {
 		echo "FAILED"
 	fi
 }
+# top N NAME LOG: the result of the suite's own test NAME in boot N
+top() {
+	if stage_log "$1" "$3" | grep -e "^ok [0-9]* $2\$" >/dev/null; then echo ok
+	elif stage_log "$1" "$3" | grep -e "^not ok [0-9]* $2" >/dev/null; then echo FAILED
+	else echo "-"
+	fi
+}
+b_rng() { [ "$(top 2 "virtio-rng DMA after the kexec" "$1")" = ok ] && echo works || echo FAILED; }
+# vfio-lu boots 2 (identity default domain) and 3 (translated)
+a_rng() {
+	if [ "$(top 2 "virtio-rng DMA through the identity domain" "$1")" = ok ] &&
+	   [ "$(top 3 "virtio-rng DMA through the DMA-FQ domain" "$1")" = ok ]; then
+		echo works
+	else
+		echo FAILED
+	fi
+}
+a_edu2() { stage_log 2 "$1" | grep -e "^ok [0-9]* second edu .* through a fresh iommufd\$" >/dev/null && echo works || echo FAILED; }
+a_resets() {
+	if [ "$(stage_log 2 "$1" | grep -c -e "^ok [0-9]* sysfs reset.* refused\$")" = 2 ] &&
+	   [ "$(ktap "no bus reset (VFIO_DEVICE_PCI_HOT_RESET) before the session finishes" "$1")" = ok ]; then
+		echo "EBUSY"
+	else
+		echo FAILED
+	fi
+}
+a_irq() {
+	if grep -e "^  ok [0-9]* the in-flight DMA's interrupt is in edu's status" "$1" >/dev/null &&
+	   [ "$(ktap "MSI armed again after the live update is delivered" "$1")" = ok ]; then
+		echo "kept, MSI ok"
+	else
+		echo FAILED
+	fi
+}
+a_off() {
+	if [ "$(top 5 "Bus Master of [0-9a-f:.]* off" "$1")" = ok ] &&
+	   in_boot 5 "$1" "live update: the IOMMU is off: Bus Master off"; then
+		echo "stopped"
+	else
+		echo FAILED
+	fi
+}
 row "device preserved in the LUO session" b_preserved a_preserved
 row "DMA round trip through the IOMMU before the kexec" b_roundtrip a_roundtrip
 row "IOMMU faults logged before the kexec" f1 f1
@@ -124,8 +166,14 @@ row "boot-time restore + adopt of the domain (us)" none a_restore
 row "DMA round trip after retrieve, same translation" none a_again
 row "session finished" none a_finish
 row "IOMMU faults logged in the new kernel" f2 f2
+row "virtio-rng on the same IOMMU after the kexec" b_rng a_rng
+row "a second edu, fresh iommufd, after the kexec" none a_edu2
+row "resets of the held device (sysfs, bus, hot reset)" none a_resets
+row "edu's DMA interrupt raised during the kexec" none a_irq
 echo "Then, after a second live update of the same device, its VMM dies without taking it back:"
 row "device blocked (Bus Master off, IOMMU blocking)" none a_blocked
 row "a DMA forced through it reaches memory" none a_strayed
+echo "Then, preserved once more, it goes to a kernel booted with intel_iommu=off:"
+row "the device in that kernel" none a_off
 echo
 echo "Serial logs: $BUILD/logs/demo-{before,after}-*.log"

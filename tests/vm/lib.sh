@@ -61,16 +61,31 @@ lu_check() {
 
 lu_next_stage() { LU_NEXT=$(($(lu_stage) + 1)); }
 
-# The PCI address of the first device with vendor:device $1:$2.
+# The PCI address of the first device with vendor:device $1:$2, or of the
+# $3rd one.
 lu_find_pci() {
-	local d
+	local d n=${3:-1}
 	for d in /sys/bus/pci/devices/*; do
 		if [ "$(cat "$d/vendor")" = "0x$1" ] && [ "$(cat "$d/device")" = "0x$2" ]; then
+			n=$((n - 1))
+			[ "$n" -gt 0 ] && continue
 			basename "$d"
 			return 0
 		fi
 	done
 	return 1
+}
+
+# 256 bytes from the machine's virtio-rng, which its kernel driver reads by
+# DMA; a device whose DMA is blocked never completes the request (the bound
+# is for a slow machine: it completes in milliseconds).
+lu_hwrng_read() {
+	local n
+	echo "# rng_current: $(cat /sys/class/misc/hw_random/rng_current)"
+	grep -q '^virtio_rng' /sys/class/misc/hw_random/rng_current || return 1
+	n=$(timeout 60 dd if=/dev/hwrng bs=64 count=4 2>/dev/null | wc -c) || return 1
+	echo "# read $n bytes from /dev/hwrng"
+	[ "$n" -eq 256 ]
 }
 
 # Bind a PCI device to vfio-pci.
@@ -107,14 +122,18 @@ lu_kmemleak() {
 }
 
 # Load /kernel with the initramfs this boot came from (kept by retain_initrd)
-# and the same command line for stage $1, then reboot into it.  A test that
-# must act in the last moment before the kexec (start a DMA, say) writes its
-# pid to /tmp/lu-kexec-hook: it gets SIGUSR1 once the kernel is loaded and
-# does the reboot itself.
+# and the same command line for stage $1, then reboot into it.  A suite that
+# sets LU_STAGE_ARGS_<n> boots stage n with those kernel arguments added
+# (and only stage n).  A test that must act in the last moment before the
+# kexec (start a DMA, say) writes its pid to /tmp/lu-kexec-hook: it gets
+# SIGUSR1 once the kernel is loaded and does the reboot itself.
 lu_kexec() {
-	local next=$1 cmdline pid
+	local next=$1 cmdline pid cur_args next_args
+	eval "cur_args=\${LU_STAGE_ARGS_$(lu_stage):-}"
+	eval "next_args=\${LU_STAGE_ARGS_$next:-}"
 	cmdline=$(sed -e 's/ *lu\.stage=[0-9]*//g' /proc/cmdline)
-	cmdline="$cmdline lu.stage=$next"
+	[ -n "$cur_args" ] && cmdline=${cmdline/ $cur_args/}
+	cmdline="$cmdline${next_args:+ $next_args} lu.stage=$next"
 	cp /sys/firmware/initrd /tmp/initrd || return 1
 	/bin/lu-kexec load /kernel /tmp/initrd "$cmdline" || return 1
 	rm -f /tmp/initrd
