@@ -150,6 +150,12 @@ lu_kexec() {
 
 lu_run_stage() {
 	local stage=$1
+	# The tests' KTAP and the kernel's console messages share the serial
+	# port, and a message printed in the middle of a KTAP line splits it.
+	# From here on only notices and worse (warnings, errors, oopses, the
+	# kernel's own test reports) reach the console; the rest stays in
+	# dmesg, which is where the suites look for kernel messages.
+	echo 5 >/proc/sys/kernel/printk
 	echo "KTAP version 1"
 	echo "# lu-stage: $stage $(lu_cmdline_value lu.suite)"
 	if type "stage_$stage" >/dev/null 2>&1; then
