@@ -146,9 +146,25 @@ a_irq() {
 		echo FAILED
 	fi
 }
+a_removed() {
+	if [ "$(top 5 "remove the held [0-9a-f:.]*" "$1")" = ok ] &&
+	   in_boot 5 "$1" "live update: removed while held over: device blocked"; then
+		echo yes
+	else
+		echo FAILED
+	fi
+}
+a_back() {
+	if [ "$(top 5 "iommu_vfio_lu_test-stage-5" "$1")" = ok ] &&
+	   [ "$(top 5 "back-as-a-new-device-logged" "$1")" = ok ]; then
+		echo works
+	else
+		echo FAILED
+	fi
+}
 a_off() {
-	if [ "$(top 5 "Bus Master of [0-9a-f:.]* off" "$1")" = ok ] &&
-	   in_boot 5 "$1" "live update: the IOMMU is off: Bus Master off"; then
+	if [ "$(top 6 "Bus Master of [0-9a-f:.]* off" "$1")" = ok ] &&
+	   in_boot 6 "$1" "live update: the IOMMU is off: Bus Master off"; then
 		echo "stopped"
 	else
 		echo FAILED
@@ -173,6 +189,9 @@ row "edu's DMA interrupt raised during the kexec" none a_irq
 echo "Then, after a second live update of the same device, its VMM dies without taking it back:"
 row "device blocked (Bus Master off, IOMMU blocking)" none a_blocked
 row "a DMA forced through it reaches memory" none a_strayed
+echo "Then, held over once more, it is removed (sysfs) and found again by a rescan:"
+row "removed: blocked, restored state freed" none a_removed
+row "back: a new device, fresh iommufd DMA" none a_back
 echo "Then, preserved once more, it goes to a kernel booted with intel_iommu=off:"
 row "the device in that kernel" none a_off
 echo

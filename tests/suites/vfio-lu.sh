@@ -14,9 +14,12 @@
 # through it faults and changes no other process's memory) and usable
 # again through VFIO; then it preserves the device once more.  Stage 4: the
 # VMM takes the device back and dies before finishing; the device is
-# blocked and usable again, and preserved once more.  Stage 5 is booted
-# with intel_iommu=off, a kernel that cannot take the device over: it
-# stops the device (Bus Master off) before turning translation off.
+# blocked and usable again, and preserved once more.  Stage 5: the held
+# device is removed through sysfs (blocked, its restored state freed) and
+# found again by a rescan as a new device, which works through a fresh
+# iommufd and is preserved once more.  Stage 6 is booted with
+# intel_iommu=off, a kernel that cannot take the device over: it stops
+# the device (Bus Master off) before turning translation off.
 #
 # While the device is preserved or held, no reset reaches it (sysfs reset,
 # its bridge's reset_subordinate: EBUSY); the interrupt its in-flight DMA
@@ -28,7 +31,7 @@
 # second edu through a fresh VFIO/iommufd.
 PROGS="iommu/iommu_vfio_lu_test"
 LU_STAGE_ARGS_2="iommu.passthrough=1"
-LU_STAGE_ARGS_5="intel_iommu=off"
+LU_STAGE_ARGS_6="intel_iommu=off"
 
 # VT-d fault reports: "DRHD: handling fault status reg", then one
 # "DMAR: [DMA Read|Write ...]" or "DMAR: [INTR-REMAP]" line per record.
@@ -155,11 +158,45 @@ lu_bus_master_off() {
 	[ $((cmd & 4)) -eq 0 ]
 }
 
+# Remove PCI device $1 through sysfs.
+lu_remove() {
+	echo 1 >"/sys/bus/pci/devices/$1/remove" || return 1
+	[ ! -e "/sys/bus/pci/devices/$1" ]
+}
+
+# Rescan PCI; device $1 must be back.
+lu_rescan() {
+	echo 1 >/sys/bus/pci/rescan || return 1
+	[ -e "/sys/bus/pci/devices/$1" ]
+}
+
+# The held device is removed (as a hot-unplug would): it is blocked and
+# its restored state freed (kmemleak checks the debug kernel); found again
+# by a rescan it is a new device, on its default domain, that works
+# through a fresh iommufd.  Then it is preserved once more.
+stage_5() {
+	local bdf type
+	lu_held_over || return
+	lu_test "remove the held $bdf" lu_remove "$bdf"
+	lu_check removed-device-blocked-logged \
+		"dmesg | grep -q '$bdf: live update: removed while held over: device blocked'"
+	lu_test "rescan finds $bdf again" lu_rescan "$bdf"
+	lu_check back-as-a-new-device-logged \
+		"dmesg | grep -q '$bdf: live update: its preserved attachment ended, probed as a new device'"
+	type=$(cat "/sys/bus/pci/devices/$bdf/iommu_group/type")
+	lu_check "back on its default domain $type (expected DMA*)" \
+		"case '$type' in DMA*) true ;; *) false ;; esac"
+	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
+	lu_test iommu_vfio_lu_test-stage-5 iommu_vfio_lu_test 5 "$bdf"
+	lu_test no-iommu-faults lu_no_iommu_faults
+	lu_next_stage
+}
+
 # The next kernel does not take the device over: it is booted with its
 # IOMMU off.  It must stop the device before it turns translation off, so
 # that no DMA of it reaches memory untranslated; the rest of the machine
 # works without an IOMMU.
-stage_5() {
+stage_6() {
 	local bdf
 	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
 	lu_check iommu-off-device-stopped-logged \
