@@ -146,25 +146,64 @@ a_irq() {
 		echo FAILED
 	fi
 }
+# all_ok N LOG NAME...: "ok" if each top-level test NAME of boot N passed
+all_ok() {
+	local n=$1 log=$2 name
+	shift 2
+	for name in "$@"; do
+		[ "$(top "$n" "$name" "$log")" = ok ] || { echo FAILED; return; }
+	done
+	echo ok
+}
+# Boot 2: session retrieves and binds, each fault point failing in turn
+a_nth() {
+	local n
+	n=$(grep -o "^  ok [0-9]* fail-nth retrieve: [0-9]* fault points" "$1" | awk '{ print $5 }')
+	[ -n "$n" ] && [ "$(ktap "fail-nth bind: .*" "$1")" = ok ] && echo "$n points ok" || echo FAILED
+}
+# Boot 5: a fatal AER error above the second held edu
+a_aer() {
+	[ "$(all_ok 5 "$1" "fatal AER error at [0-9a-f:.]*: the reset of held [0-9a-f:.]* refused" \
+		"[0-9a-f:.]* still held after the failed recovery")" = ok ] && echo "reset EBUSY" || echo FAILED
+}
 a_removed() {
-	if [ "$(top 5 "remove the held [0-9a-f:.]*" "$1")" = ok ] &&
-	   in_boot 5 "$1" "live update: removed while held over: device blocked"; then
-		echo yes
-	else
-		echo FAILED
-	fi
+	[ "$(all_ok 5 "$1" "unplug the held [0-9a-f:.]* (QEMU device_del edu1)" \
+		"remove the held [0-9a-f:.]* (sysfs)" "[0-9a-f:.]* blocked as it went")" = ok ] &&
+		echo "both blocked" || echo FAILED
 }
 a_back() {
-	if [ "$(top 5 "iommu_vfio_lu_test-stage-5" "$1")" = ok ] &&
-	   [ "$(top 5 "back-as-a-new-device-logged" "$1")" = ok ]; then
-		echo works
+	[ "$(all_ok 5 "$1" "[0-9a-f:.]* back as a new device" "[0-9a-f:.]* after its session is closed" \
+		"iommu_vfio_lu_test-stage-5")" = ok ] && echo works || echo FAILED
+}
+a_closed() {
+	[ "$(all_ok 6 "$1" "iommu_vfio_lu_test-stage-6" device-blocked-logged blocked-dma-faulted)" = ok ] &&
+		echo "blocked" || echo FAILED
+}
+a_shared() {
+	[ "$(all_ok 7 "$1" hold-refused-logged blocked-at-boot-logged iommu_vfio_lu_test-stage-7)" = ok ] &&
+		[ "$(ktap "shared group: preserving the device is refused" "$1")" = ok ] &&
+		echo "blocked" || echo FAILED
+}
+# Boot 8: legacy mode on a scalable-mode unit refuses it; a legacy-only
+# unit has no other mode
+a_mode() {
+	if [ "$(top 8 "unit-refused-logged" "$1")" = ok ]; then
+		[ "$(all_ok 8 "$1" all-dma-blocked-logged "[0-9a-f:.]* blocked, then an ordinary device")" = ok ] &&
+			echo "refused" || echo FAILED
+	elif [ "$(top 8 "[0-9a-f:.]* held over (a legacy-only unit has no other mode)" "$1")" = ok ]; then
+		echo "no other"
 	else
 		echo FAILED
 	fi
 }
+# Boot 9: the core's state of another version
+a_refused() {
+	[ "$(all_ok 9 "$1" state-refused-logged all-dma-blocked-logged \
+		"[0-9a-f:.]* blocked, then an ordinary device")" = ok ] && echo "blocked" || echo FAILED
+}
 a_off() {
-	if [ "$(top 6 "Bus Master of [0-9a-f:.]* off" "$1")" = ok ] &&
-	   in_boot 6 "$1" "live update: the IOMMU is off: Bus Master off"; then
+	if [ "$(top 10 "Bus Master of [0-9a-f:.]* off" "$1")" = ok ] &&
+	   in_boot 10 "$1" "live update: the IOMMU is off: Bus Master off"; then
 		echo "stopped"
 	else
 		echo FAILED
@@ -186,12 +225,22 @@ row "virtio-rng on the same IOMMU after the kexec" b_rng a_rng
 row "a second edu, fresh iommufd, after the kexec" none a_edu2
 row "resets of the held device (sysfs, bus, hot reset)" none a_resets
 row "edu's DMA interrupt raised during the kexec" none a_irq
+row "retrieve + bind, each allocation failing in turn" none a_nth
 echo "Then, after a second live update of the same device, its VMM dies without taking it back:"
 row "device blocked (Bus Master off, IOMMU blocking)" none a_blocked
 row "a DMA forced through it reaches memory" none a_strayed
-echo "Then, held over once more, it is removed (sysfs) and found again by a rescan:"
+echo "Then, held over once more with the second edu, both are removed (hot-unplug, sysfs):"
+row "fatal AER error above a held device: recovery" none a_aer
 row "removed: blocked, restored state freed" none a_removed
-row "back: a new device, fresh iommufd DMA" none a_back
+row "back: new devices, fresh iommufd DMA" none a_back
+echo "Then the VMM closes its iommufd before binding the device, and dies:"
+row "the device" none a_closed
+echo "Then a kernel that puts the device in its bridge's IOMMU group:"
+row "the device (it cannot be held over)" none a_shared
+echo "Then a kernel booted in the other VT-d mode (intel_iommu=sm_off / sm_on):"
+row "the preserved state" none a_mode
+echo "Then a kernel given an IOMMU state of another version:"
+row "the preserved state, the device" none a_refused
 echo "Then, preserved once more, it goes to a kernel booted with intel_iommu=off:"
 row "the device in that kernel" none a_off
 echo

@@ -10,6 +10,14 @@
 # serial log is kept as $BUILD/logs/RUN.log and its KTAP is reported by
 # scripts/ktap-report.sh.  Fails on a timeout or when the last stage did not
 # finish, printing the log's tail.
+#
+# A suite can ask for a QEMU monitor command (to unplug a device, say) by
+# printing a line "# lu-qemu: COMMAND" on the console: the harness watches
+# the serial log and gives the monitor (a pair of FIFOs) these commands
+# only: "device_del ID", "device_add ID" (the -device of the machine with
+# that id, added again) and "pcie_aer_inject_error ...".  The monitor's
+# replies are kept in $BUILD/vm/RUN/monitor.log.  The suite waits for the
+# effect itself.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -72,16 +80,81 @@ append="$append ${extra_args[*]}"
 (cd "$work/root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$work/initramfs.cpio"
 
 log=$logs/$name.log
+: >"$log"
+mkfifo "$work/monitor.in" "$work/monitor.out" || die "cannot make the monitor FIFOs in $work"
+
+# monitor_command CMD: the monitor line for a suite's request, or nothing
+# if the request is not one a suite may make.
+monitor_command() {
+	local id a prev=
+	case $1 in
+	"device_del "*)
+		echo "$1" ;;
+	"device_add "*)
+		id=${1#device_add }
+		for a in "${QEMU_ARGS[@]}"; do
+			if [ "$prev" = -device ] && [[ ",$a," == *",id=$id,"* ]]; then
+				echo "device_add $a"
+				return
+			fi
+			prev=$a
+		done ;;
+	"pcie_aer_inject_error "*)
+		echo "$1" ;;
+	esac
+}
+
+# send_monitor CMD: give CMD to the monitor.  QEMU frees a deleted device's
+# id a moment after the guest let the device go: a device_add refused for
+# a duplicate id is tried again, for up to 30 s.
+send_monitor() {
+	local n before
+	for n in $(seq 30); do
+		before=$(grep -ac "Duplicate device ID" "$work/monitor.raw" 2>/dev/null || true)
+		echo "$1" >"$work/monitor.in"
+		sleep 1
+		[ "$(grep -ac "Duplicate device ID" "$work/monitor.raw" 2>/dev/null || true)" = "$before" ] && return
+		[[ $1 == "device_add "* ]] || return
+	done
+}
+
+# Pass the suite's "# lu-qemu: " lines of the serial log to the monitor,
+# each once, until killed.  (It runs under set -e: no command in it may
+# fail unchecked.)
+watch_monitor() {
+	local seen=0 total req cmd
+	while sleep 1; do
+		total=$(wc -l <"$log")
+		[ "$total" -gt "$seen" ] || continue
+		sed -n "$((seen + 1)),${total}{s/\r\$//; s/^ *# lu-qemu: //p}" "$log" |
+			while IFS= read -r req; do
+				cmd=$(monitor_command "$req" || true)
+				echo "# request: $req" >>"$work/monitor.log"
+				[ -n "$cmd" ] || { echo "# refused: not a command suites may ask for" >>"$work/monitor.log"; continue; }
+				send_monitor "$cmd"
+			done
+		seen=$total
+	done
+}
+cat "$work/monitor.out" >"$work/monitor.raw" &
+replies=$!
+watch_monitor &
+watcher=$!
+
 say "VM $name: suite $suite, $machine, $arch/$flavour kernel, $stages stage(s), timeout ${timeout}s"
 printf '+ %s\n' "$QEMU ${QEMU_ARGS[*]} -kernel $kernel -initrd $work/initramfs.cpio -append '$append'" >&2
 start=$(date +%s)
 rc=0
 timeout --foreground -k 10 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" \
-	-nodefaults -display none -no-reboot -monitor none \
+	-nodefaults -display none -no-reboot -monitor "pipe:$work/monitor" \
 	-serial "file:$log" \
 	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$append" \
 	</dev/null >"$work/qemu.out" 2>&1 || rc=$?
 took=$(( $(date +%s) - start ))
+kill "$watcher" "$replies" 2>/dev/null
+wait "$watcher" "$replies" 2>/dev/null
+# HMP echoes each line as it is typed, with escape sequences: left out
+tr '\r' '\n' <"$work/monitor.raw" | grep -av $'\e' >>"$work/monitor.log"
 sed -i 's/\r$//' "$log"
 echo "# lu-host: run=$name suite=$suite machine=$machine flavour=$flavour seconds=$took qemu_exit=$rc" >>"$log"
 

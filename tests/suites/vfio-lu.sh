@@ -14,12 +14,33 @@
 # through it faults and changes no other process's memory) and usable
 # again through VFIO; then it preserves the device once more.  Stage 4: the
 # VMM takes the device back and dies before finishing; the device is
-# blocked and usable again, and preserved once more.  Stage 5: the held
-# device is removed through sysfs (blocked, its restored state freed) and
-# found again by a rescan as a new device, which works through a fresh
-# iommufd and is preserved once more.  Stage 6 is booted with
-# intel_iommu=off, a kernel that cannot take the device over: it stops
-# the device (Bus Master off) before turning translation off.
+# blocked and usable again, and preserved once more, this time with the
+# second edu held over beside it in a session of its own.  Stage 5: both
+# held devices are removed, the first by a PCIe hot-unplug (QEMU's
+# device_del through the monitor), the second through sysfs: each is
+# blocked and its restored state freed; plugged in again and found by a
+# rescan, they are new devices that work through a fresh iommufd, and the
+# second one's session, retrieved and closed, leaves the new device alone;
+# the first is preserved once more.  Stage 6: the VMM closes the iommufd it
+# retrieved before binding the device (retrieved again, it is the same),
+# retrieves the device and dies without binding it: blocked, usable,
+# preserved once more.  Stage 7 is booted with the ACS redirect controls
+# of the device's bridge off, so the device shares the bridge's IOMMU
+# group and cannot be held over: it is blocked at boot, works as an
+# ordinary device and cannot be preserved (EOPNOTSUPP); the second edu is
+# preserved instead.  Stage 8 boots the other VT-d mode: on a scalable-mode
+# unit, legacy mode (intel_iommu=sm_off), whose kernel must refuse the
+# unit's preserved state, keep translation on and block the device (Bus
+# Master off, a forced DMA faults), which is an ordinary device afterwards;
+# a legacy-only unit has no other mode (intel_iommu=sm_on leaves it in
+# legacy mode), so there the device is held over as usual.  Then edu1 is
+# preserved, and the IOMMU core's outgoing state is marked with a version
+# the next kernel does not know (through the core's test device).  Stage 9
+# refuses that state: translation stays on with empty tables, the device is
+# blocked and is an ordinary device afterwards; it is preserved once more.
+# Stage 10 is booted with intel_iommu=off, a kernel that cannot take the
+# device over: it stops the device (Bus Master off) before turning
+# translation off.
 #
 # While the device is preserved or held, no reset reaches it (sysfs reset,
 # its bridge's reset_subordinate: EBUSY); the interrupt its in-flight DMA
@@ -31,7 +52,21 @@
 # second edu through a fresh VFIO/iommufd.
 PROGS="iommu/iommu_vfio_lu_test"
 LU_STAGE_ARGS_2="iommu.passthrough=1"
-LU_STAGE_ARGS_6="intel_iommu=off"
+# The bridge above edu1 (machines/q35-vtd-*.sh: rp1, at 00:03.0)
+LU_STAGE_ARGS_7="pci=disable_acs_redir=0000:00:03.0"
+# Does the VT-d unit have a scalable mode?  (ECAP.SMTS, bit 43: the
+# hardware's, whatever mode this kernel runs it in)
+lu_vtd_scalable() {
+	local ecap
+	ecap=$(cat /sys/class/iommu/dmar0/intel-iommu/ecap 2>/dev/null) || return 1
+	[ $(((0x$ecap >> 43) & 1)) -eq 1 ]
+}
+if lu_vtd_scalable; then
+	LU_STAGE_ARGS_8="intel_iommu=sm_off"
+else
+	LU_STAGE_ARGS_8="intel_iommu=sm_on"
+fi
+LU_STAGE_ARGS_10="intel_iommu=off"
 
 # VT-d fault reports: "DRHD: handling fault status reg", then one
 # "DMAR: [DMA Read|Write ...]" or "DMAR: [INTR-REMAP]" line per record.
@@ -140,11 +175,13 @@ stage_3() {
 # HWPT and dies before finishing the session: closing its files must block
 # the device before the HWPT and its memory go.
 stage_4() {
-	local bdf
+	local bdf edu2
 	lu_held_over || return
 	lu_rest_of_machine 'DMA*'
 	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
-	lu_test iommu_vfio_lu_test-stage-4 iommu_vfio_lu_test 4 "$bdf"
+	# The second edu, bound to vfio-pci above, is preserved beside it
+	edu2=$(lu_find_pci 1234 11e8 2) || { lu_check second-edu-present false; return; }
+	lu_test iommu_vfio_lu_test-stage-4 iommu_vfio_lu_test 4 "$bdf" "$edu2"
 	lu_check blocked-dma-faulted "dmesg | grep -qE 'DMAR: \[DMA Write'"
 	lu_check no-refusal-logged "! dmesg | grep -q 'refusing the preserved state'"
 	lu_next_stage
@@ -170,25 +207,188 @@ lu_rescan() {
 	[ -e "/sys/bus/pci/devices/$1" ]
 }
 
-# The held device is removed (as a hot-unplug would): it is blocked and
-# its restored state freed (kmemleak checks the debug kernel); found again
-# by a rescan it is a new device, on its default domain, that works
-# through a fresh iommufd.  Then it is preserved once more.
-stage_5() {
-	local bdf type
-	lu_held_over || return
-	lu_test "remove the held $bdf" lu_remove "$bdf"
-	lu_check removed-device-blocked-logged \
-		"dmesg | grep -q '$bdf: live update: removed while held over: device blocked'"
-	lu_test "rescan finds $bdf again" lu_rescan "$bdf"
-	lu_check back-as-a-new-device-logged \
-		"dmesg | grep -q '$bdf: live update: its preserved attachment ended, probed as a new device'"
-	type=$(cat "/sys/bus/pci/devices/$bdf/iommu_group/type")
-	lu_check "back on its default domain $type (expected DMA*)" \
+# The sysfs directory of the hotplug slot that holds device $1.
+lu_slot_of() {
+	local s
+	for s in /sys/bus/pci/slots/*; do
+		if [ "$(cat "$s/address" 2>/dev/null)" = "${1%.*}" ]; then
+			echo "$s"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Unplug device $1, QEMU's device $2, through the monitor: a PCIe
+# hot-unplug (the attention button, then pciehp's 5 s), done once the
+# device is gone and its slot powered off (QEMU then lets the device go).
+lu_unplug() {
+	local slot
+	slot=$(lu_slot_of "$1") || { echo "# no hotplug slot holds $1"; return 1; }
+	echo "# $1 is in slot $slot"
+	lu_qemu "device_del $2"
+	lu_wait 120 "[ ! -e /sys/bus/pci/devices/$1 ] && [ \"\$(cat $slot/power)\" = 0 ]"
+}
+
+# Plug QEMU's device $2 in again; it must come back as $1.
+lu_plug() {
+	local n
+	for n in 1 2 3; do
+		lu_qemu "device_add $2"
+		lu_wait 60 "[ -e /sys/bus/pci/devices/$1 ]" && return 0
+	done
+	return 1
+}
+
+# A fatal error (a malformed TLP) that QEMU injects in the root port $1,
+# QEMU's device $2, above a held device: AER's recovery would reset the
+# port's secondary bus, which is refused (EBUSY, -16), so the recovery
+# fails instead of resetting the held device.
+lu_aer_fatal() {
+	lu_qemu "pcie_aer_inject_error $2 MALF_TLP"
+	lu_wait 60 "dmesg | grep -q '$1: .*device recovery'" || return 1
+	dmesg | grep -E "$1: .*(Fatal|reset|recovery)" | sed 's/^/# /'
+	dmesg | grep -q "$1: .*Root Port link has been reset (-16)" &&
+		dmesg | grep -q "$1: .*device recovery failed"
+}
+
+# Device $1 is back after its removal: a new device on its default domain.
+lu_back_as_new() {
+	local type
+	lu_check "$1 back as a new device" \
+		"dmesg | grep -q '$1: live update: its preserved attachment ended, probed as a new device'"
+	type=$(cat "/sys/bus/pci/devices/$1/iommu_group/type")
+	lu_check "$1 on its default domain $type (expected DMA*)" \
 		"case '$type' in DMA*) true ;; *) false ;; esac"
+}
+
+# Both held devices are removed: edu1 by a hot-unplug, the second edu
+# through sysfs.  Each is blocked and its restored state freed (kmemleak
+# checks the debug kernel); back again, each is a new device, on its
+# default domain, that works through a fresh iommufd, whatever the session
+# that preserved it does afterwards.  Then edu1 is preserved once more.
+stage_5() {
+	local bdf edu2 bridge2
+	lu_held_over || return
+	edu2=$(lu_find_pci 1234 11e8 2) || { lu_check second-edu-present false; return; }
+	lu_check "$edu2 held over too" \
+		"dmesg | grep -q '$edu2: live update: held over on its preserved domain'"
+	lu_test "virtio-rng DMA" lu_hwrng_read
+	bridge2=$(basename "$(readlink -f "/sys/bus/pci/devices/$edu2/..")")
+	lu_test "fatal AER error at $bridge2: the reset of held $edu2 refused" \
+		lu_aer_fatal "$bridge2" rp2
+	lu_check "$edu2 still held after the failed recovery" \
+		"! dmesg | grep -q '$edu2: live update: .*device blocked'"
+	lu_test "remove the held $edu2 (sysfs)" lu_remove "$edu2"
+	lu_check "$edu2 blocked as it went" \
+		"dmesg | grep -q '$edu2: live update: removed while held over: device blocked'"
+	# (Lockdep reports a base pciehp lock inversion at every hot-unplug,
+	# and is off for the rest of the boot: after the sysfs removal.)
+	lu_test "unplug the held $bdf (QEMU device_del edu1)" lu_unplug "$bdf" edu1
+	lu_check "$bdf blocked as it went" \
+		"dmesg | grep -q '$bdf: live update: removed while held over: device blocked'"
+	lu_test "plug $bdf in again (QEMU device_add edu1)" lu_plug "$bdf" edu1
+	lu_back_as_new "$bdf"
+	lu_test "rescan finds $edu2 again" lu_rescan "$edu2"
+	lu_back_as_new "$edu2"
+	lu_test "bind-vfio-pci $edu2" lu_bind_vfio "$edu2"
+	lu_test "$edu2 after its session is closed" \
+		iommu_vfio_lu_test orphan "$edu2"
 	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
-	lu_test iommu_vfio_lu_test-stage-5 iommu_vfio_lu_test 5 "$bdf"
+	lu_test iommu_vfio_lu_test-stage-5 iommu_vfio_lu_test preserve "$bdf"
 	lu_test no-iommu-faults lu_no_iommu_faults
+	lu_next_stage
+}
+
+# The VMM of the sixth live update closes the iommufd it retrieved before
+# it binds the device, then retrieves the device and dies without binding
+# it: the device must be blocked before its memory is freed.
+stage_6() {
+	local bdf
+	lu_held_over || return
+	lu_rest_of_machine 'DMA*'
+	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
+	lu_test iommu_vfio_lu_test-stage-6 iommu_vfio_lu_test 6 "$bdf"
+	lu_check device-blocked-logged "dmesg | grep -q '$bdf: live update: its session finished before it was taken over: device blocked'"
+	lu_check blocked-dma-faulted "dmesg | grep -qE 'DMAR: \[DMA Write'"
+	lu_check no-refusal-logged "! dmesg | grep -q 'refusing the preserved state'"
+	lu_next_stage
+}
+
+# Booted with the ACS redirect controls of edu1's bridge off: edu1 shares
+# the bridge's IOMMU group, so the hold fails at boot and the device is
+# blocked, with a log line.  It works as an ordinary device of that group
+# and cannot be preserved; the second edu is preserved for stage 8.
+stage_7() {
+	local bdf edu2 n
+	lu_check liveupdate-enabled test -c /dev/liveupdate
+	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
+	n=$(ls "/sys/bus/pci/devices/$bdf/iommu_group/devices" | wc -l)
+	lu_check "$bdf shares its bridge's IOMMU group ($n devices)" "[ $n -gt 1 ]"
+	lu_check hold-refused-logged \
+		"dmesg | grep -q '$bdf: live update: not held over, its IOMMU group is shared'"
+	lu_check blocked-at-boot-logged \
+		"dmesg | grep -q '$bdf: live update: Bus Master off, moved to its default domain'"
+	lu_rest_of_machine 'DMA*'
+	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
+	lu_test iommu_vfio_lu_test-stage-7 iommu_vfio_lu_test 7 "$bdf"
+	lu_check blocked-dma-faulted "dmesg | grep -qE 'DMAR: \[DMA Write'"
+	edu2=$(lu_find_pci 1234 11e8 2) || { lu_check second-edu-present false; return; }
+	lu_test "preserve $edu2 for the other VT-d mode" \
+		iommu_vfio_lu_test preserve "$edu2"
+	lu_next_stage
+}
+
+# The other VT-d mode (see LU_STAGE_ARGS_8).  The virtio-rng works in
+# either case.
+stage_8() {
+	local bdf edu2
+	lu_check liveupdate-enabled test -c /dev/liveupdate
+	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
+	edu2=$(lu_find_pci 1234 11e8 2) || { lu_check second-edu-present false; return; }
+	lu_test "virtio-rng DMA" lu_hwrng_read
+	if lu_vtd_scalable; then
+		lu_check unit-refused-logged \
+			"dmesg | grep -q 'refusing the preserved unit: it ran in scalable mode'"
+		lu_check all-dma-blocked-logged \
+			"dmesg | grep -q 'blocking all DMA, the live update state was refused'"
+		lu_check "$edu2 not held over" \
+			"dmesg | grep -q '$edu2: live update: not held over'"
+		lu_test "bind-vfio-pci $edu2" lu_bind_vfio "$edu2"
+		lu_test "$edu2 blocked, then an ordinary device" \
+			iommu_vfio_lu_test blocked "$edu2"
+		lu_check blocked-dma-faulted "dmesg | grep -qE 'DMAR: \[DMA Write'"
+	else
+		lu_check "$edu2 held over (a legacy-only unit has no other mode)" \
+			"dmesg | grep -q '$edu2: live update: held over on its preserved domain'"
+		lu_check no-refusal-logged "! dmesg | grep -q 'refusing the preserved'"
+	fi
+	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
+	lu_test "preserve $bdf, the IOMMU state spoilt" \
+		iommu_vfio_lu_test corrupt "$bdf"
+	lu_next_stage
+}
+
+# The IOMMU core's state is of another version: refused, as is every unit
+# it described; translation stays on with empty tables, so the device that
+# was preserved translates nothing until it is on its default domain.  It
+# is blocked and an ordinary device; the rest of the machine works.
+stage_9() {
+	local bdf
+	lu_check liveupdate-enabled test -c /dev/liveupdate
+	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
+	lu_check state-refused-logged \
+		"dmesg | grep -q 'iommu: live update: refusing the preserved state: .*version'"
+	lu_check all-dma-blocked-logged \
+		"dmesg | grep -q 'blocking all DMA, the live update state was refused'"
+	lu_check translation-not-turned-off "! dmesg | grep -q 'Translation was enabled for'"
+	lu_rest_of_machine 'DMA*'
+	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
+	lu_test "$bdf blocked, then an ordinary device" \
+		iommu_vfio_lu_test blocked "$bdf"
+	lu_check blocked-dma-faulted "dmesg | grep -qE 'DMAR: \[DMA Write'"
+	lu_test "preserve $bdf for a kernel without IOMMU" \
+		iommu_vfio_lu_test preserve "$bdf"
 	lu_next_stage
 }
 
@@ -196,7 +396,7 @@ stage_5() {
 # IOMMU off.  It must stop the device before it turns translation off, so
 # that no DMA of it reaches memory untranslated; the rest of the machine
 # works without an IOMMU.
-stage_6() {
+stage_10() {
 	local bdf
 	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
 	lu_check iommu-off-device-stopped-logged \

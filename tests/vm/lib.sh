@@ -88,6 +88,23 @@ lu_hwrng_read() {
 	[ "$n" -eq 256 ]
 }
 
+# Ask for a QEMU monitor COMMAND (scripts/vmtest.sh lists the ones a suite
+# may ask for): the harness reads the console about once a second and
+# passes the request on.  Returns at once: wait for its effect.
+lu_qemu() { echo "# lu-qemu: $*"; }
+
+# lu_wait SECONDS CONDITION...: 0 as soon as the shell CONDITION holds
+# (checked every second), 1 if it still does not after SECONDS.
+lu_wait() {
+	local n=$1
+	shift
+	until sh -c "$*"; do
+		[ "$n" -gt 0 ] || return 1
+		n=$((n - 1))
+		sleep 1
+	done
+}
+
 # Bind a PCI device to vfio-pci.
 lu_bind_vfio() {
 	local bdf=$1 dev=/sys/bus/pci/devices/$1
