@@ -151,10 +151,12 @@ timeout --foreground -k 10 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" \
 	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$append" \
 	</dev/null >"$work/qemu.out" 2>&1 || rc=$?
 took=$(( $(date +%s) - start ))
-kill "$watcher" "$replies" 2>/dev/null
-wait "$watcher" "$replies" 2>/dev/null
+kill "$watcher" "$replies" 2>/dev/null || true
+wait "$watcher" "$replies" 2>/dev/null || true
 # HMP echoes each line as it is typed, with escape sequences: left out
-tr '\r' '\n' <"$work/monitor.raw" | grep -av $'\e' >>"$work/monitor.log"
+if [ -f "$work/monitor.raw" ]; then
+	tr '\r' '\n' <"$work/monitor.raw" | grep -av $'\e' >>"$work/monitor.log" || true
+fi
 sed -i 's/\r$//' "$log"
 echo "# lu-host: run=$name suite=$suite machine=$machine flavour=$flavour seconds=$took qemu_exit=$rc" >>"$log"
 
