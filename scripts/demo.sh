@@ -185,13 +185,13 @@ a_shared() {
 		echo "blocked" || echo FAILED
 }
 # Boot 8: legacy mode on a scalable-mode unit refuses it; a legacy-only
-# unit has no other mode
+# unit has no other mode, its state is kept
 a_mode() {
 	if [ "$(top 8 "unit-refused-logged" "$1")" = ok ]; then
 		[ "$(all_ok 8 "$1" all-dma-blocked-logged "[0-9a-f:.]* blocked, then an ordinary device")" = ok ] &&
 			echo "refused" || echo FAILED
 	elif [ "$(top 8 "[0-9a-f:.]* held over (a legacy-only unit has no other mode)" "$1")" = ok ]; then
-		echo "no other"
+		echo "kept (no SM)"
 	else
 		echo FAILED
 	fi

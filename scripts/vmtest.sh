@@ -158,6 +158,24 @@ if [ -f "$work/monitor.raw" ]; then
 	tr '\r' '\n' <"$work/monitor.raw" | grep -av $'\e' >>"$work/monitor.log" || true
 fi
 sed -i 's/\r$//' "$log"
+# The kernel writes its console messages to the serial port whole, but in
+# the middle of whatever line a test program is printing: the message
+# then ends the test's line early and the rest of that line follows it.
+# Put such lines back together (a kernel message starts with its
+# "[ seconds.micro] " time stamp), so that a KTAP result is one line.
+awk '
+	{
+		line = $0
+		if (pending != "" && line ~ /^\[ *[0-9]+\.[0-9]+\] /) { print line; next }
+		if (match(line, /\[ *[0-9]+\.[0-9][0-9][0-9][0-9][0-9][0-9]\] /) && RSTART > 1) {
+			pending = pending substr(line, 1, RSTART - 1)
+			print substr(line, RSTART)
+			next
+		}
+		print pending line
+		pending = ""
+	}
+	END { if (pending != "") print pending }' "$log" >"$work/serial.log" && cp "$work/serial.log" "$log"
 echo "# lu-host: run=$name suite=$suite machine=$machine flavour=$flavour seconds=$took qemu_exit=$rc" >>"$log"
 
 problem=
