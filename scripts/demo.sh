@@ -196,7 +196,7 @@ a_mode() {
 		echo FAILED
 	fi
 }
-# Boot 9: the core's state of another version
+# Boot 9: the core's state corrupted (a reserved field set)
 a_refused() {
 	[ "$(all_ok 9 "$1" state-refused-logged all-dma-blocked-logged \
 		"[0-9a-f:.]* blocked, then an ordinary device")" = ok ] && echo "blocked" || echo FAILED
@@ -239,7 +239,7 @@ echo "Then a kernel that puts the device in its bridge's IOMMU group:"
 row "the device (it cannot be held over)" none a_shared
 echo "Then a kernel booted in the other VT-d mode (intel_iommu=sm_off / sm_on):"
 row "the preserved state" none a_mode
-echo "Then a kernel given an IOMMU state of another version:"
+echo "Then a kernel given a corrupted IOMMU state (a reserved field set):"
 row "the preserved state, the device" none a_refused
 echo "Then, preserved once more, it goes to a kernel booted with intel_iommu=off:"
 row "the device in that kernel" none a_off

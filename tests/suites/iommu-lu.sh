@@ -4,8 +4,9 @@
 # stage 1 cancels a session and checks nothing stays preserved, then
 # preserves page tables of every generic_pt format with a memfd; stage 2
 # restores, compares and frees them and prints their cost, then hands over
-# a state of another version; stage 3 checks it is refused and hands over
-# a state with a block chain cycle; stage 4 checks that one is refused.
+# a state with a reserved field set; stage 3 checks it is refused and
+# hands over a state with a block chain cycle; stage 4 checks that one is
+# refused.
 PROGS="iommu/iommu_liveupdate_test"
 
 lu_iommu_lu_stage() { # stage
@@ -32,7 +33,7 @@ stage_2() {
 
 stage_3() {
 	lu_iommu_lu_stage 3
-	lu_test refusal-logged-version lu_refusal_logged version
+	lu_test refusal-logged-reserved lu_refusal_logged "domain [0-9]*: reserved bits set"
 	lu_next_stage
 }
 

@@ -34,8 +34,8 @@
 # Master off, a forced DMA faults), which is an ordinary device afterwards;
 # a legacy-only unit has no other mode (intel_iommu=sm_on leaves it in
 # legacy mode), so there the device is held over as usual.  Then edu1 is
-# preserved, and the IOMMU core's outgoing state is marked with a version
-# the next kernel does not know (through the core's test device).  Stage 9
+# preserved, and a domain record of the IOMMU core's outgoing state gets a
+# reserved field set (through the core's test device).  Stage 9
 # refuses that state: translation stays on with empty tables, the device is
 # blocked and is an ordinary device afterwards; it is preserved once more.
 # Stage 10 is booted with intel_iommu=off, a kernel that cannot take the
@@ -369,7 +369,7 @@ stage_8() {
 	lu_next_stage
 }
 
-# The IOMMU core's state is of another version: refused, as is every unit
+# The IOMMU core's state is corrupted: refused, as is every unit
 # it described; translation stays on with empty tables, so the device that
 # was preserved translates nothing until it is on its default domain.  It
 # is blocked and an ordinary device; the rest of the machine works.
@@ -378,7 +378,7 @@ stage_9() {
 	lu_check liveupdate-enabled test -c /dev/liveupdate
 	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
 	lu_check state-refused-logged \
-		"dmesg | grep -q 'iommu: live update: refusing the preserved state: .*version'"
+		"dmesg | grep -q 'iommu: live update: refusing the preserved state: .*reserved bits set'"
 	lu_check all-dma-blocked-logged \
 		"dmesg | grep -q 'blocking all DMA, the live update state was refused'"
 	lu_check translation-not-turned-off "! dmesg | grep -q 'Translation was enabled for'"
