@@ -2,8 +2,10 @@
 # The IOMMU live update layers without a driver, across real kexecs
 # (tools/testing/selftests/iommu/iommu_liveupdate_test, /dev/iommu_lu_test):
 # stage 1 cancels a session and checks nothing stays preserved, then
-# preserves page tables of every generic_pt format with a memfd; stage 2
-# restores, compares and frees them and prints their cost, then hands over
+# preserves page tables of every generic_pt format with a memfd, and a
+# second such session whose x86_64 table reaches a page that is not
+# preserved; stage 2 restores, compares and frees them and prints their
+# cost (the spoilt table: compare refused, the free leaves it), then hands over
 # a state with a reserved field set; stage 3 checks it is refused and
 # hands over a state with a block chain cycle; stage 4 checks that one is
 # refused.
@@ -28,6 +30,11 @@ stage_1() {
 stage_2() {
 	lu_iommu_lu_stage 2
 	lu_check "no-refusal-logged" "! dmesg | grep -q 'refusing the preserved state'"
+	# The spoilt x86_64 table: compare and free each said why, once.
+	lu_check spoilt-compare-logged \
+		"dmesg | grep -q 'iommupt x86_64: a lower table at .* of a restored table is not preserved memory'"
+	lu_check spoilt-free-logged \
+		"dmesg | grep -q 'iommupt x86_64: 1 preserved page tables could not be restored'"
 	lu_next_stage
 }
 
