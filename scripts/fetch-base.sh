@@ -40,30 +40,9 @@ if [ -n "${BASE_TARBALL_FROM:-}" ]; then
 	exit 0
 fi
 
-# The first Debian archive URI of this machine's apt sources (deb822 or
-# one-line format); security and third-party archives are skipped.
-mirror_uri() {
-	{
-		cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
-			awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }'
-		cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-			awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; break } }'
-	} | grep -v -e security -e '^$' | grep '/debian/\?$' | head -n 1
-}
-
-uri=$(mirror_uri) || true
-[ -n "$uri" ] || die "no Debian mirror found in this machine's apt sources; supply the tarball by hand (see the top of $0)"
-
 apt_dir=$CACHE/apt
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $BASE_SUITE main" >"$apt_dir/sources.list"
-apt_opts=(
-	-o "Dir::Etc::SourceList=$apt_dir/sources.list"
-	-o "Dir::Etc::SourceParts=/nonexistent"
-	-o "Dir::State::Lists=$apt_dir/lists"
-	-o "Dir::Cache=$apt_dir/cache"
-	-o "APT::Sandbox::User=root"
-)
+private_apt "$BASE_SUITE" "$apt_dir" ||
+	die "no Debian mirror found in this machine's apt sources; supply the tarball by hand (see the top of $0)"
 
 say "fetching $BASE_PKG=$BASE_VERSION from $BASE_SUITE (mirror from the apt sources)"
 run apt-get -q "${apt_opts[@]}" update

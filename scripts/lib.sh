@@ -33,3 +33,32 @@ need_tree() {
 # Fixed identity and dates for commits the scripts make, so hashes are stable.
 export GIT_COMMITTER_NAME="IOMMU Live Update Project"
 export GIT_COMMITTER_EMAIL="iommu-lu@users.noreply.invalid"
+
+# The first Debian archive URI of this machine's apt sources (deb822 or
+# one-line format); security and third-party archives are skipped.
+mirror_uri() {
+	{
+		cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+			awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }'
+		cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+			awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; break } }'
+	} | grep -v -e security -e '^$' | grep '/debian/\?$' | head -n 1
+}
+
+# private_apt SUITE DIR: an apt configuration of its own in DIR, for SUITE
+# of the Debian mirror this machine's apt uses (the host's apt state is left
+# alone); sets apt_opts for apt-get.  Fails if no mirror is found.
+private_apt() {
+	local uri
+	uri=$(mirror_uri) || true
+	[ -n "$uri" ] || return 1
+	mkdir -p "$2/lists/partial" "$2/cache/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $1 main" >"$2/sources.list"
+	apt_opts=(
+		-o "Dir::Etc::SourceList=$2/sources.list"
+		-o "Dir::Etc::SourceParts=/nonexistent"
+		-o "Dir::State::Lists=$2/lists"
+		-o "Dir::Cache=$2/cache"
+		-o "APT::Sandbox::User=root"
+	)
+}
