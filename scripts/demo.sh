@@ -3,7 +3,8 @@
 #
 # 'make demo': a VFIO device keeps (or does not keep) doing DMA across a kexec.
 #
-# In a q35 VM with QEMU's intel-iommu (legacy and scalable mode), QEMU's edu
+# In a q35 VM with QEMU's intel-iommu (legacy mode, scalable mode with
+# second-stage page tables, scalable mode with first-stage ones), QEMU's edu
 # device is bound to vfio-pci and driven through iommufd: it DMAs into a
 # memfd preserved in a LUO session; then a DMA is started in the last moment
 # before a kexec_file_load reboot; the new kernel reports what became of that
@@ -21,7 +22,7 @@ arch=x86_64
 "$TOP/scripts/build-kernel.sh" "$arch" base
 "$TOP/scripts/build-progs.sh" "$arch"
 
-machines=(q35-vtd-legacy q35-vtd-sm)
+machines=(q35-vtd-legacy q35-vtd-sm q35-vtd-sm-fs)
 for m in "${machines[@]}"; do
 	"$TOP/scripts/vmtest.sh" "demo-before-$m" demo-before "$m" base 300
 	"$TOP/scripts/vmtest.sh" "demo-after-$m" vfio-lu "$m" base 300
@@ -66,7 +67,14 @@ fmt='%-52s'
 runs=()
 for m in "${machines[@]}"; do runs+=("demo-before-$m" "demo-after-$m"); done
 printf "$fmt" ""; for m in "${machines[@]}"; do printf '%-14s%-14s' "before" "after"; done; echo
-printf "$fmt" ""; for m in "${machines[@]}"; do printf '%-28s' "${m#q35-vtd-} VT-d"; done; echo
+label() {
+	case $1 in
+	q35-vtd-legacy) echo "VT-d legacy mode" ;;
+	q35-vtd-sm) echo "VT-d scalable, 2nd stage" ;;
+	q35-vtd-sm-fs) echo "VT-d scalable, 1st stage" ;;
+	esac
+}
+printf "$fmt" ""; for m in "${machines[@]}"; do printf '%-28s' "$(label "$m")"; done; echo
 row() { # label function-of-log-for-before function-of-log-for-after
 	local label=$1 before=$2 after=$3 m
 	printf "$fmt" "$label"
@@ -91,6 +99,13 @@ a_bm_after() { grep -o "PCI_COMMAND [^:]*: bus master [a-z]*" "$1" | tail -n 1 |
 trans() { translation "$1"; }
 b_domain() { stage_log 2 "$1" | grep -o 'iommu_group_default_domain=[^ ]*' | sed 's/.*=//'; }
 a_domain() { in_boot 2 "$1" 'held over on its preserved domain' && echo restored || echo other; }
+# The stage of the VT-d entry adopted for the held device
+a_stage() {
+	local k
+	k=$(stage_log 2 "$1" | grep -o 'translating through its preserved [a-z-]* domain' |
+		awk 'NR == 1 { print $5 }') || true
+	echo "${k:-FAILED}"
+}
 a_restore() { stage_log 2 "$1" | grep -o 'restored and adopted in [0-9]* us' | sed 's/restored and adopted in //; s/ us//'; }
 a_again() { ktap "DMA round trip through the preserved translation" "$1"; }
 a_finish() { ktap "finish the session" "$1"; }
@@ -201,9 +216,14 @@ a_refused() {
 	[ "$(all_ok 9 "$1" state-refused-logged all-dma-blocked-logged \
 		"[0-9a-f:.]* blocked, then an ordinary device")" = ok ] && echo "blocked" || echo FAILED
 }
+# Boot 10: the driver part of the device record changed (bit 0 of the table)
+a_entry() {
+	[ "$(all_ok 10 "$1" entry-refused-logged not-held-logged state-taken \
+		"[0-9a-f:.]* blocked, then an ordinary device")" = ok ] && echo "blocked" || echo FAILED
+}
 a_off() {
-	if [ "$(top 10 "Bus Master of [0-9a-f:.]* off" "$1")" = ok ] &&
-	   in_boot 10 "$1" "live update: the IOMMU is off: Bus Master off"; then
+	if [ "$(top 11 "Bus Master of [0-9a-f:.]* off" "$1")" = ok ] &&
+	   in_boot 11 "$1" "live update: the IOMMU is off: Bus Master off"; then
 		echo "stopped"
 	else
 		echo FAILED
@@ -217,6 +237,7 @@ row "VT-d translation at the handover" trans trans
 row "DMA started just before the kexec landed" b_landed a_landed
 row "Bus Master in the new kernel" b_bm_after a_bm_after
 row "device's domain in the new kernel" b_domain a_domain
+row "page table adopted (VT-d translation stage)" none a_stage
 row "boot-time restore + adopt of the domain (us)" none a_restore
 row "DMA round trip after retrieve, same translation" none a_again
 row "session finished" none a_finish
@@ -241,6 +262,8 @@ echo "Then a kernel booted in the other VT-d mode (intel_iommu=sm_off / sm_on):"
 row "the preserved state" none a_mode
 echo "Then a kernel given a corrupted IOMMU state (a reserved field set):"
 row "the preserved state, the device" none a_refused
+echo "Then a kernel given a device record that no longer matches its VT-d entry:"
+row "the device's entry, the device" none a_entry
 echo "Then, preserved once more, it goes to a kernel booted with intel_iommu=off:"
 row "the device in that kernel" none a_off
 echo

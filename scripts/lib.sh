@@ -16,6 +16,11 @@ BASE_SUITE=trixie-backports
 BASE_DEB=${BASE_PKG}_${BASE_VERSION}_all.deb
 BASE_TARBALL=$CACHE/linux-source-7.3.4.tar.xz
 
+# The QEMU of the VM tests: Debian 13's, in a root of its own under the
+# cache (scripts/qemu-root.sh makes it).
+QEMU_SUITE=trixie
+QEMU_ROOT=${QEMU_ROOT:-$CACHE/qemu-$QEMU_SUITE}
+
 # ccache: keyed on paths relative to the project so that any clone shares it.
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=$TOP
@@ -61,4 +66,21 @@ private_apt() {
 		-o "Dir::Cache=$2/cache"
 		-o "APT::Sandbox::User=root"
 	)
+}
+
+# qemu_command BINARY: set qemu_cmd to the command line that runs BINARY
+# (qemu-system-x86_64, ...) of the QEMU root: its own dynamic loader and
+# libraries, its firmware directories.  Fails if the root lacks BINARY.
+qemu_command() {
+	local r=$QEMU_ROOT lib=$QEMU_ROOT/usr/lib/x86_64-linux-gnu
+	[ -x "$r/usr/bin/$1" ] || return 1
+	qemu_cmd=("$r/lib64/ld-linux-x86-64.so.2" --library-path "$lib"
+		"$r/usr/bin/$1" -L "$r/usr/share/qemu" -L "$r/usr/share/seabios")
+	export QEMU_MODULE_DIR=$lib/qemu
+}
+
+# qemu_version: the first line of the root's qemu-system-x86_64 --version.
+qemu_version() {
+	qemu_command qemu-system-x86_64 || return 1
+	"${qemu_cmd[@]}" --version | head -n 1
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what the project needs on a Debian bookworm machine (run as root),
-# then fetch the pinned base kernel source.  Packages already present are
+# make the private root of the VM tests' QEMU (scripts/qemu-root.sh), then
+# fetch the pinned base kernel source.  Packages already present are
 # left alone; apt-get runs only when something is missing.
 
 . "$(dirname "$0")/lib.sh"
@@ -13,10 +14,10 @@ packages=(
 	xz-utils zstd python3 python3-ply python3-git perl git rsync
 	# static test programs for the VM
 	libc6-dev libcap-dev uuid-dev busybox-static
-	# the VM
-	qemu-system-x86
+	# the private root of the VM tests' QEMU (scripts/qemu-root.sh)
+	debootstrap
 )
-[ "${WITH_ARM64:-0}" = 1 ] && packages+=(gcc-aarch64-linux-gnu qemu-system-arm)
+[ "${WITH_ARM64:-0}" = 1 ] && packages+=(gcc-aarch64-linux-gnu)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -33,4 +34,5 @@ else
 	say "all required packages are installed"
 fi
 
+"$TOP/scripts/qemu-root.sh"
 "$TOP/scripts/fetch-base.sh"

@@ -38,7 +38,7 @@ kernel=$BUILD/kernel-$arch-$flavour/kernel.img
 progs=$BUILD/progs-$arch
 [ -f "$kernel" ] || die "no $arch/$flavour kernel: run 'make kernel ARCH=$arch FLAVOUR=$flavour'"
 [ -x "$progs/lu-kexec" ] || die "no test programs for $arch: run 'make progs ARCH=$arch'"
-command -v "$QEMU" >/dev/null || die "$QEMU is missing: run 'make setup'"
+qemu_command "$QEMU" || die "$QEMU is missing from the QEMU root $QEMU_ROOT: run 'make setup'"
 
 # What the suite needs: PROGS (paths under $progs) and its number of stages.
 info=$(bash -c '. "$1"; n=1; while declare -F "stage_$((n + 1))" >/dev/null; do n=$((n + 1)); done; echo "$n"; echo "${PROGS:-}"' _ "$sfile") ||
@@ -142,10 +142,10 @@ watch_monitor &
 watcher=$!
 
 say "VM $name: suite $suite, $machine, $arch/$flavour kernel, $stages stage(s), timeout ${timeout}s"
-printf '+ %s\n' "$QEMU ${QEMU_ARGS[*]} -kernel $kernel -initrd $work/initramfs.cpio -append '$append'" >&2
+printf '+ %s\n' "${qemu_cmd[*]} ${QEMU_ARGS[*]} -kernel $kernel -initrd $work/initramfs.cpio -append '$append'" >&2
 start=$(date +%s)
 rc=0
-timeout --foreground -k 10 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" \
+timeout --foreground -k 10 "$timeout" "${qemu_cmd[@]}" "${QEMU_ARGS[@]}" \
 	-nodefaults -display none -no-reboot -monitor "pipe:$work/monitor" \
 	-serial "file:$log" \
 	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$append" \

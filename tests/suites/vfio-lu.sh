@@ -37,10 +37,15 @@
 # preserved, and a domain record of the IOMMU core's outgoing state gets a
 # reserved field set (through the core's test device).  Stage 9
 # refuses that state: translation stays on with empty tables, the device is
-# blocked and is an ordinary device afterwards; it is preserved once more.
-# Stage 10 is booted with intel_iommu=off, a kernel that cannot take the
-# device over: it stops the device (Bus Master off) before turning
-# translation off.
+# blocked and is an ordinary device afterwards; it is preserved once more,
+# and the driver part of its device record is changed (the test device
+# flips bit 0 of its table address).  Stage 10 takes the core's state but
+# VT-d refuses the device's entry, which no longer matches its record: the
+# entry is not taken over (its DMA faults), the device is not held, and
+# is an ordinary device afterwards; it is preserved once more.  Stage 11
+# is booted with intel_iommu=off, a kernel that cannot take the device
+# over: it stops the device (Bus Master off) before turning translation
+# off.
 #
 # While the device is preserved or held, no reset reaches it (sysfs reset,
 # its bridge's reset_subordinate: EBUSY); the interrupt its in-flight DMA
@@ -66,7 +71,21 @@ if lu_vtd_scalable; then
 else
 	LU_STAGE_ARGS_8="intel_iommu=sm_on"
 fi
-LU_STAGE_ARGS_10="intel_iommu=off"
+LU_STAGE_ARGS_11="intel_iommu=off"
+
+# The stage of the page tables VT-d gives a paging HWPT in this boot:
+# first-stage on a unit with first-stage translation (ECAP.FLTS, bit 47)
+# run in scalable mode, second-stage otherwise.
+lu_vtd_stage() {
+	local ecap
+	ecap=$(cat /sys/class/iommu/dmar0/intel-iommu/ecap 2>/dev/null) || return 1
+	if lu_vtd_scalable && ! grep -q 'intel_iommu=sm_off' /proc/cmdline &&
+	   [ $(((0x$ecap >> 47) & 1)) -eq 1 ]; then
+		echo first-stage
+	else
+		echo second-stage
+	fi
+}
 
 # VT-d fault reports: "DRHD: handling fault status reg", then one
 # "DMAR: [DMA Read|Write ...]" or "DMAR: [INTR-REMAP]" line per record.
@@ -142,6 +161,10 @@ lu_held_over() {
 	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return 1; }
 	lu_check vtd-kept-translation "dmesg | grep -q 'DMAR: live update: .*keeping translation on'"
 	lu_check device-held-over "dmesg | grep -q '$bdf: live update: held over on its preserved domain'"
+	local kind
+	kind=$(lu_vtd_stage)
+	lu_check "vtd-$kind-entry-adopted" \
+		"dmesg | grep -q '$bdf: live update: translating through its preserved $kind domain'"
 }
 
 stage_2() {
@@ -369,6 +392,18 @@ stage_8() {
 	lu_next_stage
 }
 
+# A kernel that refused what it was handed for the device $1 but kept VT-d
+# translating: the device's DMA faults, and it is an ordinary device for
+# VFIO; the rest of the machine works.
+lu_refused_device() {
+	lu_check translation-not-turned-off "! dmesg | grep -q 'Translation was enabled for'"
+	lu_rest_of_machine 'DMA*'
+	lu_test "bind-vfio-pci $1" lu_bind_vfio "$1"
+	lu_test "$1 blocked, then an ordinary device" \
+		iommu_vfio_lu_test blocked "$1"
+	lu_check blocked-dma-faulted "dmesg | grep -qE 'DMAR: \[DMA Write'"
+}
+
 # The IOMMU core's state is corrupted: refused, as is every unit
 # it described; translation stays on with empty tables, so the device that
 # was preserved translates nothing until it is on its default domain.  It
@@ -381,12 +416,26 @@ stage_9() {
 		"dmesg | grep -q 'iommu: live update: refusing the preserved state: .*reserved bits set'"
 	lu_check all-dma-blocked-logged \
 		"dmesg | grep -q 'blocking all DMA, the live update state was refused'"
-	lu_check translation-not-turned-off "! dmesg | grep -q 'Translation was enabled for'"
-	lu_rest_of_machine 'DMA*'
-	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
-	lu_test "$bdf blocked, then an ordinary device" \
-		iommu_vfio_lu_test blocked "$bdf"
-	lu_check blocked-dma-faulted "dmesg | grep -qE 'DMAR: \[DMA Write'"
+	lu_refused_device "$bdf"
+	lu_test "preserve $bdf, its device record changed" \
+		iommu_vfio_lu_test corrupt-entry "$bdf"
+	lu_next_stage
+}
+
+# The core's state is taken, but the driver part of the device's record no
+# longer matches its entry: VT-d refuses to take the entry over (the
+# device's DMA faults from the first moment) and the core does not hold
+# the device.  It is an ordinary device; the rest of the machine works.
+stage_10() {
+	local bdf
+	lu_check liveupdate-enabled test -c /dev/liveupdate
+	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
+	lu_check entry-refused-logged \
+		"dmesg | grep -q 'refusing its preserved entry, it does not match its record'"
+	lu_check not-held-logged \
+		"dmesg | grep -q '$bdf: live update: not held over, its driver refused it'"
+	lu_check state-taken "! dmesg | grep -q 'refusing the preserved state'"
+	lu_refused_device "$bdf"
 	lu_test "preserve $bdf for a kernel without IOMMU" \
 		iommu_vfio_lu_test preserve "$bdf"
 	lu_next_stage
@@ -396,7 +445,7 @@ stage_9() {
 # IOMMU off.  It must stop the device before it turns translation off, so
 # that no DMA of it reaches memory untranslated; the rest of the machine
 # works without an IOMMU.
-stage_10() {
+stage_11() {
 	local bdf
 	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
 	lu_check iommu-off-device-stopped-logged \
