@@ -48,6 +48,7 @@ if [ -f "$stamp" ]; then
 fi
 
 tmp=$QEMU_ROOT.tmp
+mkdir -p "$CACHE" "$(dirname "$QEMU_ROOT")"
 rm -rf "$tmp"
 say "making the QEMU root: debootstrap $QEMU_SUITE from $uri with ${want[*]}"
 include=$(IFS=,; echo "${want[*]}")
