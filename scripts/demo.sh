@@ -109,6 +109,21 @@ a_stage() {
 a_restore() { stage_log 2 "$1" | grep -o 'restored and adopted in [0-9]* us' | sed 's/restored and adopted in //; s/ us//'; }
 a_again() { ktap "DMA round trip through the preserved translation" "$1"; }
 a_finish() { ktap "finish the session" "$1"; }
+# Boot 2: the VMM's own HWPTs; four that do not translate like the restored
+# one are refused (EDOM, the device's DMA goes on), the right one is taken
+a_refusals() {
+	local n=0 w
+	for w in "one page to another address" "a range missing" "an extra range" \
+		"read-only where it was writable"; do
+		[ "$(ktap "replace: onto an HWPT with $w" "$1")" = ok ] && n=$((n + 1))
+	done
+	[ "$(all_ok 2 "$1" replace-refusals-logged)" = ok ] && echo "$n of 4" || echo FAILED
+}
+a_hitless() {
+	[ "$(all_ok 2 "$1" replace-hitless-logged no-blocking-replace-logged)" = ok ] &&
+		[ "$(ktap "replace: DMA round trip through the replacement HWPT after it" "$1")" = ok ] &&
+		echo "no break" || echo FAILED
+}
 # Boot 3 of vfio-lu: the VMM of a second live update dies before taking the
 # device back; the device must be blocked before its memory is released.
 a_blocked() {
@@ -240,6 +255,8 @@ row "device's domain in the new kernel" b_domain a_domain
 row "page table adopted (VT-d translation stage)" none a_stage
 row "boot-time restore + adopt of the domain (us)" none a_restore
 row "DMA round trip after retrieve, same translation" none a_again
+row "VMM's HWPTs not translating alike: refused" none a_refusals
+row "VMM's own HWPT taken (VT-d entry switch)" none a_hitless
 row "session finished" none a_finish
 row "IOMMU faults logged in the new kernel" f2 f2
 row "virtio-rng on the same IOMMU after the kexec" b_rng a_rng

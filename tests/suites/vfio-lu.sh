@@ -9,7 +9,9 @@
 # update owner (no kernel driver but vfio-pci, no foreign iommufd), that
 # VT-d kept translating for it and the core held it on its restored domain,
 # and that the new kernel logged no IOMMU fault and refused no preserved
-# state; then it preserves the device again.  Stage 3: the VMM dies
+# state; the VMM replaces the restored HWPT with its own, after the kernel
+# refused four that do not translate alike, and VT-d moves the device's
+# entry to it without a break; then it preserves the device again.  Stage 3: the VMM dies
 # without taking anything back; the device is blocked (a DMA forced
 # through it faults and changes no other process's memory) and usable
 # again through VFIO; then it preserves the device once more.  Stage 4: the
@@ -173,6 +175,14 @@ stage_2() {
 	lu_rest_of_machine identity
 	lu_resets_refused "$bdf"
 	lu_test iommu_vfio_lu_test-stage-2 iommu_vfio_lu_test 2 "$bdf"
+	# The four replacements that do not translate alike, refused
+	lu_check replace-refusals-logged \
+		"[ \"\$(dmesg | grep -c '$bdf: live update: HWPT [0-9]* does not translate like the restored HWPT [0-9]* at IOVA 0x[0-9a-f]*, not replaced')\" -eq 4 ]"
+	# The one that does, taken without the entry ever changing shape
+	lu_check replace-hitless-logged \
+		"dmesg | grep -q '$bdf: live update: moved off its restored domain without a break, DID [0-9]* to [0-9]*'"
+	lu_check no-blocking-replace-logged \
+		"! dmesg | grep -q 'cannot be hitless, blocking for it'"
 	lu_test no-iommu-faults lu_no_iommu_faults
 	lu_check no-refusal-logged "! dmesg | grep -q 'refusing the preserved state'"
 	lu_next_stage

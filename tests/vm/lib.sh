@@ -34,14 +34,34 @@ lu_uptime_ms() {
 	echo "$ms"
 }
 
+# A test still running after LU_HANG_SECONDS gets its processes and the
+# kernel's blocked tasks printed, once (the run's own timeout then fails
+# it): a hang leaves its cause in the log.  Every test takes seconds; the
+# bound is far above that, for slow machines and debug kernels.
+LU_HANG_SECONDS=240
+lu_hang_report() { # name
+	sleep "$LU_HANG_SECONDS" </dev/null >/dev/null 2>&1
+	echo "# lu-hang: $1 still running after ${LU_HANG_SECONDS}s; processes:"
+	ps -o pid,ppid,stat,comm,args 2>/dev/null || ps
+	for p in /proc/[0-9]*; do
+		[ -r "$p/wchan" ] && echo "#   ${p#/proc/} $(cat "$p/comm" 2>/dev/null) wchan=$(cat "$p/wchan" 2>/dev/null)"
+		[ -r "$p/stack" ] && sed "s|^|#     |" "$p/stack" 2>/dev/null
+	done
+	echo w >/proc/sysrq-trigger
+}
+
 # lu_test NAME CMD [ARGS...]: run one test; exit 0 passes, 4 skips.
 lu_test() {
-	local name=$1 rc t0 t1
+	local name=$1 rc t0 t1 watch
 	shift
 	LU_N=$((LU_N + 1))
 	t0=$(lu_uptime_ms)
+	lu_hang_report "$name" &
+	watch=$!
 	"$@" 2>&1 | awk '{ print "  " $0; fflush() }'
 	rc=$?
+	kill "$watch" 2>/dev/null
+	wait "$watch" 2>/dev/null
 	t1=$(lu_uptime_ms)
 	echo "# lu-time: $name $((t1 - t0)) ms"
 	case $rc in
