@@ -11,10 +11,12 @@
 # and that the new kernel logged no IOMMU fault and refused no preserved
 # state; the VMM replaces the restored HWPT with its own, after the kernel
 # refused four that do not translate alike, and VT-d moves the device's
-# entry to it without a break; then it preserves the device again.  Stage 3: the VMM dies
-# without taking anything back; the device is blocked (a DMA forced
-# through it faults and changes no other process's memory) and usable
-# again through VFIO; then it preserves the device once more.  Stage 4: the
+# entry to it without a break; then it preserves the device again, on
+# that HWPT of its own.  Stage 3: the VMM finds the memory of both live
+# updates in its memfd and dies without taking the device back; the
+# device is blocked (a DMA forced through it faults and changes no other
+# process's memory) and usable again through VFIO; then it preserves the
+# device once more.  Stage 4: the
 # VMM takes the device back and dies before finishing; the device is
 # blocked and usable again, and preserved once more, this time with the
 # second edu held over beside it in a session of its own.  Stage 5: both
