@@ -178,7 +178,9 @@ lu_kexec() {
 		pid=$(cat /tmp/lu-kexec-hook)
 		echo "# lu-kexec: loaded; pid $pid does the reboot"
 		kill -USR1 "$pid" || return 1
-		sleep 60
+		# It reboots at once; a slow machine or a debug kernel may take
+		# long to get there (the run's own timeout bounds the wait).
+		sleep 300
 		return 1
 	fi
 	echo "# lu-kexec: loaded, rebooting"
