@@ -33,6 +33,15 @@ sfile=$TOP/tests/suites/$suite.sh
 # shellcheck source=/dev/null
 . "$mfile"
 arch=$MACHINE_ARCH
+# The suite's host side, if it has one (tests/suites/SUITE.host.sh): it may
+# set TRACE_EVENTS (QEMU trace events, written to $work/trace.log for the
+# whole run) and define host_checks, which reads that trace after the run
+# and prints KTAP results of its own; they go into the log, under a stage
+# named "host".
+TRACE_EVENTS=
+hfile=$TOP/tests/suites/$suite.host.sh
+# shellcheck source=/dev/null
+[ -f "$hfile" ] && . "$hfile"
 
 kernel=$BUILD/kernel-$arch-$flavour/kernel.img
 progs=$BUILD/progs-$arch
@@ -142,10 +151,15 @@ watch_monitor &
 watcher=$!
 
 say "VM $name: suite $suite, $machine, $arch/$flavour kernel, $stages stage(s), timeout ${timeout}s"
-printf '+ %s\n' "${qemu_cmd[*]} ${QEMU_ARGS[*]} -kernel $kernel -initrd $work/initramfs.cpio -append '$append'" >&2
+trace_args=()
+for e in $TRACE_EVENTS; do
+	trace_args+=(-trace "$e")
+done
+[ -n "$TRACE_EVENTS" ] && trace_args+=(-D "$work/trace.log")
+printf '+ %s\n' "${qemu_cmd[*]} ${QEMU_ARGS[*]} ${trace_args[*]} -kernel $kernel -initrd $work/initramfs.cpio -append '$append'" >&2
 start=$(date +%s)
 rc=0
-timeout --foreground -k 10 "$timeout" "${qemu_cmd[@]}" "${QEMU_ARGS[@]}" \
+timeout --foreground -k 10 "$timeout" "${qemu_cmd[@]}" "${QEMU_ARGS[@]}" "${trace_args[@]}" \
 	-nodefaults -display none -no-reboot -monitor "pipe:$work/monitor" \
 	-serial "file:$log" \
 	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$append" \
@@ -176,6 +190,10 @@ awk '
 		pending = ""
 	}
 	END { if (pending != "") print pending }' "$log" >"$work/serial.log" && cp "$work/serial.log" "$log"
+if declare -F host_checks >/dev/null; then
+	echo "# lu-stage: host $suite"
+	host_checks "$log" "$work/trace.log"
+fi >>"$log"
 echo "# lu-host: run=$name suite=$suite machine=$machine flavour=$flavour seconds=$took qemu_exit=$rc" >>"$log"
 
 problem=

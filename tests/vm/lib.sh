@@ -113,6 +113,18 @@ lu_hwrng_read() {
 # passes the request on.  Returns at once: wait for its effect.
 lu_qemu() { echo "# lu-qemu: $*"; }
 
+# lu_trace_mark N: put mark N (1 to 255) into QEMU's trace of this run, in
+# order with what the guest did before and does after it: a config write of
+# byte N at offset 0xf0 (unused in its config space) of the machine's
+# second edu, which QEMU traces as pci_cfg_write when the run traces it (a
+# suite's tests/suites/SUITE.host.sh, see scripts/vmtest.sh).
+lu_trace_mark() {
+	local edu2
+	edu2=$(lu_find_pci 1234 11e8 2) || return 1
+	printf "\\$(printf %o "$1")" |
+		dd of="/sys/bus/pci/devices/$edu2/config" bs=1 seek=240 count=1 conv=notrunc 2>/dev/null
+}
+
 # lu_wait SECONDS CONDITION...: 0 as soon as the shell CONDITION holds
 # (checked every second), 1 if it still does not after SECONDS.
 lu_wait() {
@@ -204,6 +216,9 @@ lu_run_stage() {
 		echo "not ok $LU_N stage_$stage # the suite has no stage $stage"
 	fi
 	[ -w /sys/kernel/debug/kmemleak ] && lu_test "kmemleak-stage-$stage" lu_kmemleak
+	# What the previous kernel preserved and nobody took back (KHO)
+	[ -r /sys/kernel/debug/kho/in/unclaimed ] &&
+		echo "# kho in/unclaimed:" $(cat /sys/kernel/debug/kho/in/unclaimed)
 	echo "1..$LU_N"
 	if [ -n "$LU_NEXT" ]; then
 		echo "# lu-kexec: stage $LU_NEXT"
