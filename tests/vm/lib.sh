@@ -209,6 +209,9 @@ lu_run_stage() {
 	echo 5 >/proc/sys/kernel/printk
 	echo "KTAP version 1"
 	echo "# lu-stage: $stage $(lu_cmdline_value lu.suite)"
+	[ -r /sys/kernel/debug/kho/out/preserved ] &&
+		echo "# kho at start: out/preserved" $(cat /sys/kernel/debug/kho/out/preserved) \
+			"in/unclaimed" $(cat /sys/kernel/debug/kho/in/unclaimed 2>/dev/null)
 	if type "stage_$stage" >/dev/null 2>&1; then
 		"stage_$stage"
 	else
