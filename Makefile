@@ -8,12 +8,13 @@ FLAVOUR ?= base
 
 S := scripts
 
-.PHONY: help setup base tree export series series-build kernel progs vmtest check demo clean
+.PHONY: help setup base tree export series series-build kernel progs vmtest check demo bench clean
 
 help:
 	@echo "make setup      install the Debian packages needed (as root) and fetch the base"
 	@echo "make check      the whole test suite (set-up, series checks, builds, VM tests)"
 	@echo "make demo       build and run the live update demo in QEMU"
+	@echo "make bench      measure a live update against its size (not in make check)"
 	@echo "make tree       create build/linux: the base plus patches/ as commits (FORCE=1 recreates)"
 	@echo "make export     write the commits of build/linux back to patches/"
 	@echo "make series     check that patches/ applies, round-trips and is checkpatch clean"
@@ -62,6 +63,9 @@ check:
 
 demo:
 	$(S)/demo.sh
+
+bench:
+	$(S)/bench.sh
 
 clean:
 	rm -rf build

@@ -18,6 +18,8 @@ packages=(
 	debootstrap
 )
 [ "${WITH_ARM64:-0}" = 1 ] && packages+=(gcc-aarch64-linux-gnu)
+# make bench's plot
+[ "${WITH_BENCH:-0}" = 1 ] && packages+=(gnuplot-nox)
 
 missing=()
 for p in "${packages[@]}"; do

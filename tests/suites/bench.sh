@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+# The benchmark of make bench (scripts/bench.sh), not a test of make check:
+# iommu_vfio_lu_test bench-1 measures preserving against mapping, from 2 MiB
+# to 16 GiB of IOVA, then carries one HWPT per edu device (nine) across a
+# kexec; bench-2 measures the new kernel's side: retrieve, bind, the VMM's
+# fresh HWPT, the check against the restored one, the replace, the destroy.
+# The boots' own figures (kernel start to init, the IOMMU core's restore
+# and adopt of each held device) come from the kernel log; all are printed
+# as "# lu-bench:" lines that scripts/bench.sh makes a table of.
+PROGS="iommu/iommu_vfio_lu_test"
+
+# The edu devices' addresses, bound to vfio-pci
+lu_bench_devices() {
+	local n b
+	for n in 1 2 3 4 5 6 7 8 9; do
+		b=$(lu_find_pci 1234 11e8 $n) || return 1
+		lu_test "bind-vfio-pci $b" lu_bind_vfio "$b" >&2 || return 1
+		echo "$b"
+	done
+}
+
+# Milliseconds from the kernel's start to init
+lu_bench_boot() {
+	dmesg | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\] Run .* as init process.*/\1/p' |
+		awk 'NR == 1 { printf "%.0f", $1 * 1000 }'
+}
+
+stage_1() {
+	local bdfs b
+	lu_check liveupdate-enabled test -c /dev/liveupdate
+	echo "# lu-bench: boot stage=1 kernel_to_init_ms=$(lu_bench_boot)"
+	bdfs=$(lu_bench_devices) || { lu_check edu-devices false; return; }
+	for b in $bdfs; do
+		echo "# reserved IOVA of $b:" $(cat /sys/bus/pci/devices/$b/iommu_group/reserved_regions)
+	done
+	# shellcheck disable=SC2086
+	lu_test bench-1 iommu_vfio_lu_test bench-1 $bdfs
+	lu_next_stage
+}
+
+stage_2() {
+	local bdfs khz
+	lu_check liveupdate-enabled test -c /dev/liveupdate
+	echo "# lu-bench: boot stage=2 kernel_to_init_ms=$(lu_bench_boot)"
+	dmesg | sed -n 's/.* \([0-9a-f:.]*\): live update: .*restored and adopted in \([0-9]*\) us.*/# lu-bench: adopt device=\1 us=\2/p'
+	# The TSC's rate, as this kernel measured it
+	khz=$(dmesg | sed -n 's/.*tsc: .* \([0-9]*\.[0-9]*\) MHz.*/\1/p' | tail -n 1 |
+		awk '{ printf "%d", $1 * 1000 }')
+	bdfs=$(lu_bench_devices) || { lu_check edu-devices false; return; }
+	# shellcheck disable=SC2086
+	lu_test bench-2 iommu_vfio_lu_test bench-2 "$khz" $bdfs
+}
