@@ -89,8 +89,9 @@ tables() {
 	}' "$data/lines"
 }
 
+qemu_command qemu-system-x86_64 || die "no QEMU in $QEMU_ROOT: run 'make setup'"
 {
-	echo "make bench, $date, base kernel, QEMU $("${qemu_cmd[@]:-true}" --version 2>/dev/null | sed -n 1p)"
+	echo "make bench, $date, base kernel, $("${qemu_cmd[@]}" --version | sed -n 1p)"
 	echo "machine: $(nproc) CPUs, $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1), $(awk '/MemTotal/ { printf "%d GiB", $2 / 1048576 }' /proc/meminfo); VM: q35-vtd-bench under TCG"
 	echo "ratios compare figures of the same run; the milliseconds are emulated ones"
 	echo
