@@ -26,13 +26,10 @@ lu_bench_boot() {
 }
 
 stage_1() {
-	local bdfs b
+	local bdfs
 	lu_check liveupdate-enabled test -c /dev/liveupdate
 	echo "# lu-bench: boot stage=1 kernel_to_init_ms=$(lu_bench_boot)"
 	bdfs=$(lu_bench_devices) || { lu_check edu-devices false; return; }
-	for b in $bdfs; do
-		echo "# reserved IOVA of $b:" $(cat /sys/bus/pci/devices/$b/iommu_group/reserved_regions)
-	done
 	# shellcheck disable=SC2086
 	lu_test bench-1 iommu_vfio_lu_test bench-1 $bdfs
 	lu_next_stage
