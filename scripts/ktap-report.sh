@@ -84,7 +84,10 @@ function end_boot(   i, why, n, nk, first) {
 			if (first == "") first = splat_first[i]
 		}
 	}
-	if (n) { row(run, stage, "kernel-log", 0, 1, 0, nk, 0, "FAIL: " n " kernel splat(s): " first); F++ }
+	if (n) {
+		row(run, stage, "kernel-log", 0, 1, 0, nk, 0, "FAIL: " n " kernel splat(s): " first); F++
+		faillist = faillist sprintf("  %s: stage %s: kernel-log: %s\n", run, stage, first)
+	}
 	else if (nk) { row(run, stage, "kernel-log", 0, 0, 0, nk, 0, "ok (known base failures)"); K += nk }
 	splats = 0; splat_lines = 0
 }
@@ -111,7 +114,8 @@ splat_lines > 0 { splat_text[splats] = splat_text[splats] " | " $0; splat_lines-
 /^# lu-stage: / { if (saw_stage) end_boot(); saw_stage = 1; stage = $3; begin_test(); next }
 /^# lu-time: / { ms = $(NF - 1); next }
 /^# lu-host: FAILED: / { host_fail = $0; sub(/^# lu-host: FAILED: /, "", host_fail)
-	row(run, stage, "vm", 0, 1, 0, 0, 0, "FAIL: " host_fail); F++; next }
+	row(run, stage, "vm", 0, 1, 0, 0, 0, "FAIL: " host_fail); F++
+	faillist = faillist sprintf("  %s: stage %s: vm: %s\n", run, stage, host_fail); next }
 /^  (not )?ok [0-9]+ / {
 	line = $0; sub(/^  /, "", line)
 	name = line; sub(/^(not )?ok [0-9]+ /, "", name); sub(/ # .*/, "", name)
@@ -154,9 +158,10 @@ splat_lines > 0 { splat_text[splats] = splat_text[splats] " | " $0; splat_lines-
 }
 END {
 	end_boot()
-	if (faillist != "") printf "\nFailed:\n%s", faillist
 	if (knownlist != "") printf "\nKnown base failures (fail on the unmodified base too; tests/known-base-failures):\n%s", knownlist
 	if (K) printf "\n%d known base failures are not counted below\n", K
+	# last, next to the totals: what failed
+	if (faillist != "") printf "\nFailed:\n%s", faillist
 	printf "\n%d passed, %d failed, %d skipped\n", P, F, S
 	exit F ? 1 : 0
 }

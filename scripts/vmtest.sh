@@ -127,12 +127,61 @@ send_monitor() {
 	done
 }
 
+# After a timeout: each vCPU's state (halted or not) and instruction
+# pointer from the monitor's last answers, as "# lu-host: " lines, the
+# pointer as SYMBOL+OFFSET of the kernel that ran: the monitor gave the
+# pointer's guest physical address (gva2gpa), the last boot's "# lu-text:"
+# line where its kernel code starts in physical memory (KASLR), System.map
+# where _text was linked.
+vcpu_report() {
+	local map=$BUILD/kernel-$arch-$flavour/System.map rt lt rip gpa addr base sym dump i rips gpas
+	sed -n '/^# vCPUs 30 s before the timeout/,$p' "$work/monitor.log" |
+		grep -aE '^[ *]*CPU #[0-9]+:' | sed 's/^/# lu-host: /'
+	dump=$(sed -n '/^# vCPUs 30 s before the timeout/,$p' "$work/monitor.log")
+	rt=$(sed -n 's/^# lu-text: \([0-9a-f]\{1,16\}\)$/\1/p' <<<"$dump")
+	lt=$(sed -n 's/^\([0-9a-f]\{16\}\) [Tt] _text$/\1/p' "$map" 2>/dev/null)
+	read -ra rips <<<"$(grep -aoE 'RIP=ffff[0-9a-f]{12}' <<<"$dump" | sed 's/RIP=//' | tr '\n' ' ')"
+	read -ra gpas <<<"$(grep -aoE '^gpa: 0x[0-9a-f]+' <<<"$dump" | sed 's/gpa: 0x//' | tr '\n' ' ')"
+	for i in "${!rips[@]}"; do
+		rip=${rips[$i]} gpa=${gpas[$i]:-}
+		if [ -z "$rt" ] || [ -z "$lt" ] || [ -z "$gpa" ]; then
+			echo "# lu-host: vCPU at $rip"
+			continue
+		fi
+		addr=$(printf '%016x' $((0x$gpa - 0x$rt + 0x$lt)))
+		read -r base sym < <(awk -v a="$addr" '
+			$1 > a { exit }
+			$2 ~ /^[TtWw]$/ { sym = $3; base = $1 }
+			$3 == "_etext" { sym = "" }
+			END { print base, sym }' "$map")
+		if [ -n "$sym" ]; then
+			printf '# lu-host: vCPU at %s %s+0x%x\n' "$rip" "$sym" $((0x$addr - 0x$base))
+		else
+			echo "# lu-host: vCPU at $rip (not in the kernel's text)"
+		fi
+	done
+	echo "# lu-host: the monitor's whole answer: $work/monitor.log"
+}
+
 # Pass the suite's "# lu-qemu: " lines of the serial log to the monitor,
-# each once, until killed.  (It runs under set -e: no command in it may
-# fail unchecked.)
+# each once, until killed.  Thirty seconds before the run's timeout, ask
+# the monitor where the vCPUs are (a hung run then says where it hung).
+# (It runs under set -e: no command in it may fail unchecked.)
 watch_monitor() {
-	local seen=0 total req cmd
+	local seen=0 total req cmd dumped=0
 	while sleep 1; do
+		if [ $dumped = 0 ] && [ "$(date +%s)" -ge $((start + timeout - 30)) ]; then
+			dumped=1
+			{
+				echo "# vCPUs 30 s before the timeout"
+				grep -a '^# lu-text: ' "$log" | tail -n 1 | tr -d '\r' || true
+			} >>"$work/monitor.log"
+			printf '%s\n' "info cpus" "info registers -a" >"$work/monitor.in"
+			sleep 2
+			# and where each instruction pointer is in guest memory
+			tr '\r' '\n' <"$work/monitor.raw" | grep -aoE 'RIP=ffff[0-9a-f]{12}' |
+				sed 's/RIP=/gva2gpa 0x/' >"$work/monitor.in" || true
+		fi
 		total=$(wc -l <"$log")
 		[ "$total" -gt "$seen" ] || continue
 		sed -n "$((seen + 1)),${total}{s/\r\$//; s/^ *# lu-qemu: //p}" "$log" |
@@ -145,19 +194,18 @@ watch_monitor() {
 		seen=$total
 	done
 }
-cat "$work/monitor.out" >"$work/monitor.raw" &
-replies=$!
-watch_monitor &
-watcher=$!
-
 say "VM $name: suite $suite, $machine, $arch/$flavour kernel, $stages stage(s), timeout ${timeout}s"
+start=$(date +%s)
 trace_args=()
 for e in $TRACE_EVENTS; do
 	trace_args+=(-trace "$e")
 done
 [ -n "$TRACE_EVENTS" ] && trace_args+=(-D "$work/trace.log")
 printf '+ %s\n' "${qemu_cmd[*]} ${QEMU_ARGS[*]} ${trace_args[*]} -kernel $kernel -initrd $work/initramfs.cpio -append '$append'" >&2
-start=$(date +%s)
+cat "$work/monitor.out" >"$work/monitor.raw" &
+replies=$!
+watch_monitor &
+watcher=$!
 rc=0
 timeout --foreground -k 10 "$timeout" "${qemu_cmd[@]}" "${QEMU_ARGS[@]}" "${trace_args[@]}" \
 	-nodefaults -display none -no-reboot -monitor "pipe:$work/monitor" \
@@ -199,6 +247,7 @@ echo "# lu-host: run=$name suite=$suite machine=$machine flavour=$flavour second
 problem=
 if [ $rc = 124 ] || [ $rc = 137 ]; then
 	problem="timed out after ${timeout}s"
+	vcpu_report >>"$log"
 elif [ $rc != 0 ]; then
 	problem="QEMU exited with status $rc: $(tail -n 3 "$work/qemu.out")"
 elif ! grep -q "^# lu-stage: $stages " "$log" || ! grep -q "^# lu-done" "$log"; then

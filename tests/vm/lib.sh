@@ -209,6 +209,9 @@ lu_run_stage() {
 	echo 5 >/proc/sys/kernel/printk
 	echo "KTAP version 1"
 	echo "# lu-stage: $stage $(lu_cmdline_value lu.suite)"
+	# Where this boot's kernel text is in memory (KASLR): the harness turns
+	# the vCPUs' instruction pointers into symbols if the run hangs
+	echo "# lu-text: $(sed -n 's/^ *\([0-9a-f]*\)-[0-9a-f]* : Kernel code$/\1/p' /proc/iomem)"
 	[ -r /sys/kernel/debug/kho/out/preserved ] &&
 		echo "# kho at start: out/preserved" $(cat /sys/kernel/debug/kho/out/preserved) \
 			"in/unclaimed" $(cat /sys/kernel/debug/kho/in/unclaimed 2>/dev/null)
