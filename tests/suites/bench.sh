@@ -37,6 +37,11 @@ lu_bench_khz() {
 		awk '{ printf "%d", $1 * 1000 }'
 }
 
+# How long this boot took to read and check the IOMMU core's state
+lu_bench_state() {
+	dmesg | sed -n "s/.*iommu: live update: preserved state: [0-9]* units, \([0-9]*\) domains, \([0-9]*\) devices, read and checked in \([0-9]*\) us.*/# lu-bench: state stage=$1 domains=\1 devices=\2 us=\3/p"
+}
+
 stage_1() {
 	local bdfs
 	lu_check liveupdate-enabled test -c /dev/liveupdate
@@ -58,6 +63,7 @@ stage_2() {
 	# shellcheck disable=SC2086
 	lu_test bench-2 iommu_vfio_lu_test bench-2 "$khz" $bdfs
 	dmesg | sed -n 's/.* \([0-9a-f:.]*\): live update: .*restored and adopted in \([0-9]*\) us.*/# lu-bench: adopt device=\1 us=\2/p'
+	lu_bench_state 2
 	lu_next_stage
 }
 
@@ -71,4 +77,5 @@ stage_3() {
 	bdf=$(lu_find_pci 1234 11e8) || { lu_check edu-present false; return; }
 	lu_test "bind-vfio-pci $bdf" lu_bind_vfio "$bdf"
 	lu_test bench-3 iommu_vfio_lu_test bench-3 "$khz" "$bdf"
+	lu_bench_state 3
 }
