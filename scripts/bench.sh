@@ -55,6 +55,8 @@ tables() {
 	$1 == "blackout-nodev" { blackout_nodev = v("ms") }
 	$1 == "state" { st[v("stage")] = $0 }
 	$1 == "domains" { domains = $0 }
+	$1 == "inflight" { landed = v("landed") }
+	$1 == "faults" { faults = v("n") }
 	$1 == "retrieve" { retrieve = $0 }
 	END {
 		print "Preserve (old kernel) against the map of the same HWPT, in the same run"
@@ -97,6 +99,8 @@ tables() {
 		printf "| kernel start to init, boot with no device preserved (the guest memory, 254 HWPTs attached to nothing) | %d ms | %s |\n", boot[3], r(boot[3], boot[1])
 		printf "| blackout without preserved devices: reboot(RB_KEXEC) to the first DMA through the device set up afresh (retrieve the session, bind, IOAS, map 2 MiB, HWPT, attach) | %.0f ms | 1 |\n", blackout_nodev
 		printf "| blackout with them: reboot(RB_KEXEC) to the first DMA through the retrieved device | %.0f ms | %s |\n", blackout, r(blackout, blackout_nodev)
+		printf "| the DMA in flight at the kexec landed | %s | |\n", landed == 1 ? "yes" : "NO"
+		printf "| DMA fault reports in the log of the new kernel (all nine devices) | %d | |\n", faults
 		printf "| retrieve the session | %.2f ms | |\n", v("session_us") / 1000
 		printf "| retrieve the memfds | %.2f ms | |\n", v("memfds_us") / 1000
 		printf "| retrieve the iommufd | %.2f ms | |\n", v("iommufd_us") / 1000
@@ -118,10 +122,11 @@ cat "$txt"
 # The plot: time against IOVA mapped, log-log
 awk '$1 == "preserve" { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 	print f["leaf"], f["size"] / 1073741824, f["map_us"] / 1000, f["preserve_us"] / 1000 }' "$data/lines" >"$data/preserve.dat"
+# (two passes: the boot's adopt lines come after the "after" lines)
 awk '{ delete f; for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
-	$1 == "adopt" { adopt[f["device"]] = f["us"] }
+	NR == FNR { if ($1 == "adopt") adopt[f["device"]] = f["us"]; next }
 	$1 == "after" { print f["leaf"], f["size"] / 1073741824, f["fresh_us"] / 1000, f["check_us"] / 1000,
-		f["destroy_restored_us"] / 1000, adopt[f["device"]] / 1000 }' "$data/lines" >"$data/after.dat"
+		f["destroy_restored_us"] / 1000, adopt[f["device"]] / 1000 }' "$data/lines" "$data/lines" >"$data/after.dat"
 command -v gnuplot >/dev/null || die "gnuplot is missing: run 'make bench' as root once"
 gnuplot <<GP
 set terminal pngcairo size 1000,650 font ",10"

@@ -64,6 +64,7 @@ stage_2() {
 	lu_test bench-2 iommu_vfio_lu_test bench-2 "$khz" $bdfs
 	dmesg | sed -n 's/.* \([0-9a-f:.]*\): live update: .*restored and adopted in \([0-9]*\) us.*/# lu-bench: adopt device=\1 us=\2/p'
 	lu_bench_state 2
+	echo "# lu-bench: faults stage=2 n=$(dmesg | grep -c 'DMAR: \[DMA')"
 	lu_next_stage
 }
 
