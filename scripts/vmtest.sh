@@ -165,7 +165,9 @@ vcpu_report() {
 
 # Pass the suite's "# lu-qemu: " lines of the serial log to the monitor,
 # each once, until killed.  Thirty seconds before the run's timeout, ask
-# the monitor where the vCPUs are (a hung run then says where it hung).
+# the guest for its blocked tasks (on the serial log) and the monitor where
+# the vCPUs are and what their local APICs hold (a hung run then says
+# where it hung).
 # (It runs under set -e: no command in it may fail unchecked.)
 watch_monitor() {
 	local seen=0 total req cmd dumped=0
@@ -176,7 +178,10 @@ watch_monitor() {
 				echo "# vCPUs 30 s before the timeout"
 				grep -a '^# lu-text: ' "$log" | tail -n 1 | tr -d '\r' || true
 			} >>"$work/monitor.log"
-			printf '%s\n' "info cpus" "info registers -a" >"$work/monitor.in"
+			# the guest's blocked tasks (sysrq w, through the PS/2
+			# keyboard) go to the serial log, the rest to the monitor's
+			printf '%s\n' "sendkey alt-sysrq-w" "info cpus" "info registers -a" \
+				"info lapic 0" "info lapic 1" >"$work/monitor.in"
 			sleep 2
 			# and where each instruction pointer is in guest memory
 			tr '\r' '\n' <"$work/monitor.raw" | grep -aoE 'RIP=ffff[0-9a-f]{12}' |
