@@ -27,13 +27,24 @@ say "installing uapi headers for $arch into $hdr"
 run make -C "$TREE" O="$hdr" ARCH="$karch" -s headers_install INSTALL_HDR_PATH="$hdr/install"
 
 cc="ccache ${cross}gcc"
+incs="-isystem $hdr/install/include"
+ldflags="-static -pthread"
+# A cross build links libuuid and libcap of the target architecture.
+if [ -n "$cross" ]; then
+	libs=$("$TOP/scripts/fetch-cross-libs.sh" "$arch") || die "no libuuid and libcap for $arch"
+	incs="$incs -isystem $libs/usr/include"
+	ldflags="$ldflags -L$libs/usr/lib/${cross%-}"
+fi
 st=$TREE/tools/testing/selftests
+# The LUO selftests' Makefile builds its test objects in the source
+# directory, not in OUTPUT: objects of another architecture's build would
+# be taken as up to date.
+rm -f "$st"/liveupdate/*.o "$st"/liveupdate/*.d
 for t in vfio iommu liveupdate; do
 	say "building selftests/$t for $arch"
 	mkdir -p "$out/$t"
 	run make -C "$st/$t" -s -j"$JOBS" ARCH="$karch" CROSS_COMPILE="$cross" CC="$cc" \
-		OUTPUT="$out/$t" KHDR_INCLUDES="-isystem $hdr/install/include" \
-		LDFLAGS="-static -pthread" >/dev/null
+		OUTPUT="$out/$t" KHDR_INCLUDES="$incs" LDFLAGS="$ldflags" >/dev/null
 done
 
 say "building the harness helpers for $arch"

@@ -29,20 +29,7 @@ if [ -x "$wrapper" ] && valid "$wrapper"; then
 fi
 
 suite=unstable
-apt_dir=$CACHE/apt-$suite
-private_apt "$suite" "$apt_dir" ||
-	die "no Debian mirror found in this machine's apt sources: install a sparse with __typeof_unqual__ support by hand"
-say "fetching sparse and libc6 from Debian $suite (mirror from the apt sources) into $root"
-run apt-get -q "${apt_opts[@]}" update >&2
-rm -f "$apt_dir"/*.deb
-(cd "$apt_dir" && run apt-get -q "${apt_opts[@]}" download sparse libc6 >&2) ||
-	die "cannot download sparse and libc6 from $suite"
-rm -rf "$root"
-mkdir -p "$root"
-for deb in "$apt_dir"/*.deb; do
-	run dpkg-deb -x "$deb" "$root" >&2
-done
-rm -f "$apt_dir"/*.deb
+apt_unpack "$suite" "" "$root" sparse libc6
 cat >"$wrapper" <<EOF
 #!/bin/sh
 # sparse from Debian $suite, with its own loader and libc

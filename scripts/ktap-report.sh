@@ -106,7 +106,7 @@ FNR == 1 {
 # kernel splats (printk lines carry a [ time] prefix), with the 12 lines
 # after their first (which locks, which functions) to recognise known ones
 splat_lines > 0 { splat_text[splats] = splat_text[splats] " | " $0; splat_lines-- }
-/\] (BUG:|WARNING:|Oops|general protection fault|Kernel panic|UBSAN:|INFO: task .* blocked|possible circular locking|possible recursive locking|inconsistent lock state|kernel BUG at)/ {
+/\] (BUG:|WARNING:|Oops|general protection fault|Kernel panic|UBSAN:|INFO: task .* blocked|possible circular locking|possible recursive locking|inconsistent lock state|kernel BUG at|arm-smmu-v3 [^ ]+: CMD_SYNC timeout)/ {
 	splats++
 	splat_first[splats] = $0; sub(/^.*\] /, "", splat_first[splats])
 	splat_text[splats] = $0; splat_lines = 12

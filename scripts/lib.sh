@@ -68,6 +68,30 @@ private_apt() {
 	)
 }
 
+# apt_unpack SUITE DEBARCH DEST PACKAGE...: download PACKAGE... of Debian
+# SUITE for DEBARCH (empty: this machine's architecture) from the mirror
+# this machine's apt uses, with an apt state of its own under the cache
+# (the host's is left alone), and unpack them into DEST, made afresh.
+apt_unpack() {
+	local suite=$1 debarch=$2 dest=$3 dir deb
+	shift 3
+	dir=$CACHE/apt-$suite${debarch:+-$debarch}
+	private_apt "$suite" "$dir" ||
+		die "no Debian mirror found in this machine's apt sources (/etc/apt/sources.list*)"
+	[ -z "$debarch" ] || apt_opts+=(-o "APT::Architecture=$debarch" -o "APT::Architectures=$debarch")
+	say "fetching $* ${debarch:+($debarch) }from Debian $suite into $dest"
+	run apt-get -q "${apt_opts[@]}" update >&2
+	rm -f "$dir"/*.deb
+	(cd "$dir" && run apt-get -q "${apt_opts[@]}" download "$@" >&2) ||
+		die "cannot download $* ${debarch:+($debarch) }from Debian $suite"
+	rm -rf "$dest"
+	mkdir -p "$dest"
+	for deb in "$dir"/*.deb; do
+		run dpkg-deb -x "$deb" "$dest" >&2
+	done
+	rm -f "$dir"/*.deb
+}
+
 # qemu_command BINARY: set qemu_cmd to the command line that runs BINARY
 # (qemu-system-x86_64, ...) of the QEMU root: its own dynamic loader and
 # libraries, its firmware directories.  Fails if the root lacks BINARY.

@@ -13,12 +13,12 @@
 # firmware directories (-L), so that it sees the host's files.
 #
 # Run as root (debootstrap).  A root that is complete (its stamp lists the
-# packages asked for) is kept; WITH_ARM64=1 adds qemu-system-arm.
+# packages asked for) is kept.  It has QEMU for x86_64 and arm64, and the
+# UEFI firmware of the arm64 machines (qemu-efi-aarch64).
 
 . "$(dirname "$0")/lib.sh"
 
-packages=(qemu-system-x86)
-[ "${WITH_ARM64:-0}" = 1 ] && packages+=(qemu-system-arm)
+packages=(qemu-system-x86 qemu-system-arm qemu-efi-aarch64)
 stamp=$QEMU_ROOT/.iommu-lu-packages
 
 have_all() {

@@ -16,8 +16,9 @@ packages=(
 	libc6-dev libcap-dev uuid-dev busybox-static
 	# the private root of the VM tests' QEMU (scripts/qemu-root.sh)
 	debootstrap
+	# the arm64 kernel and test programs (the SMMUv3 machine)
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 )
-[ "${WITH_ARM64:-0}" = 1 ] && packages+=(gcc-aarch64-linux-gnu)
 # make bench's plot
 [ "${WITH_BENCH:-0}" = 1 ] && packages+=(gnuplot-nox)
 

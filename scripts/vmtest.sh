@@ -60,7 +60,8 @@ logs=$BUILD/logs
 rm -rf "$work"
 mkdir -p "$work/root/bin" "$work/root/lib" "$logs"
 for d in dev proc sys tmp; do mkdir -p "$work/root/$d"; done
-cp /bin/busybox "$work/root/bin/busybox"
+busybox=$("$TOP/scripts/fetch-busybox.sh" "$arch") || die "no busybox for $arch"
+cp "$busybox" "$work/root/bin/busybox"
 install -m 0755 "$TOP/tests/vm/init" "$work/root/init"
 cp "$TOP/tests/vm/lib.sh" "$work/root/lib/lu.sh"
 cp "$sfile" "$work/root/suite.sh"
