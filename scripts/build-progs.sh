@@ -5,7 +5,8 @@
 #
 # Build the static programs the test VMs run, into $BUILD/progs-ARCH:
 # the upstream selftests of the work tree (vfio, iommu, liveupdate) and the
-# harness's own helpers (tests/vm/*.c).  They are built against the uapi
+# harness's own helpers (tests/vm/*.c), and the busybox of ARCH (fetched
+# when not the host's).  They are built against the uapi
 # headers of the work tree, installed into $BUILD/hdr-ARCH.
 
 . "$(dirname "$0")/lib.sh"
@@ -52,3 +53,8 @@ for src in "$TOP"/tests/vm/*.c; do
 	run $cc -static -O2 -Wall -Werror -isystem "$hdr/install/include" \
 		-o "$out/$(basename "$src" .c)" "$src"
 done
+
+# The VMs' busybox, fetched now rather than by the first VM runs of this
+# architecture (make check starts two at a time).
+busybox=$("$TOP/scripts/fetch-busybox.sh" "$arch") || die "no busybox for $arch"
+say "busybox for $arch: $busybox"
