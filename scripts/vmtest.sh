@@ -33,6 +33,18 @@ sfile=$TOP/tests/suites/$suite.sh
 # shellcheck source=/dev/null
 . "$mfile"
 arch=$MACHINE_ARCH
+# What the monitor is asked 30 s before a timeout, and the name of the
+# instruction pointer in its "info registers": the x86 machines also give
+# the guest's blocked tasks (sysrq-w through the PS/2 keyboard) and the
+# local APICs; the arm64 machine has no keyboard and a GIC.
+case $arch in
+x86_64)
+	ip_reg=RIP
+	vcpu_cmds=("sendkey alt-sysrq-w" "info cpus" "info registers -a" "info lapic 0" "info lapic 1") ;;
+*)
+	ip_reg=PC
+	vcpu_cmds=("info cpus" "info registers -a") ;;
+esac
 # The suite's host side, if it has one (tests/suites/SUITE.host.sh): it may
 # set TRACE_EVENTS (QEMU trace events, written to $work/trace.log for the
 # whole run) and define host_checks, which reads that trace after the run
@@ -141,7 +153,7 @@ vcpu_report() {
 	dump=$(sed -n '/^# vCPUs 30 s before the timeout/,$p' "$work/monitor.log")
 	rt=$(sed -n 's/^# lu-text: \([0-9a-f]\{1,16\}\)$/\1/p' <<<"$dump")
 	lt=$(sed -n 's/^\([0-9a-f]\{16\}\) [Tt] _text$/\1/p' "$map" 2>/dev/null)
-	read -ra rips <<<"$(grep -aoE 'RIP=ffff[0-9a-f]{12}' <<<"$dump" | sed 's/RIP=//' | tr '\n' ' ')"
+	read -ra rips <<<"$(grep -aoE "$ip_reg=ffff[0-9a-f]{12}" <<<"$dump" | sed "s/$ip_reg=//" | tr '\n' ' ')"
 	read -ra gpas <<<"$(grep -aoE '^gpa: 0x[0-9a-f]+' <<<"$dump" | sed 's/gpa: 0x//' | tr '\n' ' ')"
 	for i in "${!rips[@]}"; do
 		rip=${rips[$i]} gpa=${gpas[$i]:-}
@@ -181,12 +193,11 @@ watch_monitor() {
 			} >>"$work/monitor.log"
 			# the guest's blocked tasks (sysrq w, through the PS/2
 			# keyboard) go to the serial log, the rest to the monitor's
-			printf '%s\n' "sendkey alt-sysrq-w" "info cpus" "info registers -a" \
-				"info lapic 0" "info lapic 1" >"$work/monitor.in"
+			printf '%s\n' "${vcpu_cmds[@]}" >"$work/monitor.in"
 			sleep 2
 			# and where each instruction pointer is in guest memory
-			tr '\r' '\n' <"$work/monitor.raw" | grep -aoE 'RIP=ffff[0-9a-f]{12}' |
-				sed 's/RIP=/gva2gpa 0x/' >"$work/monitor.in" || true
+			tr '\r' '\n' <"$work/monitor.raw" | grep -aoE "$ip_reg=ffff[0-9a-f]{12}" |
+				sed "s/$ip_reg=/gva2gpa 0x/" >"$work/monitor.in" || true
 		fi
 		total=$(wc -l <"$log")
 		[ "$total" -gt "$seen" ] || continue
