@@ -3,7 +3,9 @@
 # and VTCR, tagged with a VMID): the table and STE a nesting parent gets
 # on an SMMU with both stages.  QEMU's arm-smmuv3 "stage" property does
 # it, but virt 9.2 and later set it to "nested" over any -global: the
-# machine is virt-9.1, the last one that leaves it to the property.
+# machine is virt-9.1, the last one that leaves it to the property.  The
+# devices (edu1, the virtio-rng, edu2 and their fixed PCI addresses) are
+# virt-smmuv3.sh's: the vfio-lu suite runs on both machines.
 . "${BASH_SOURCE[0]%/*}/virt-smmuv3.sh"
 QEMU_ARGS=("${QEMU_ARGS[@]/#virt,/virt-9.1,}")
 QEMU_ARGS+=(-global arm-smmuv3.stage=2)
