@@ -71,12 +71,9 @@
 # "stage-2 domain, VMID n"), the hitless replace keeping that tag, the
 # SMMUv3's event queue and global errors as its faults.  Where they differ:
 #  - A DMA forced through a blocked device: the test program checks the
-#    memory itself.  The SMMUv3 reports it as an F_TRANSLATION event when
-#    the device is on its translating default domain (the IOVA is not
-#    mapped there), and not at all when its stream is an abort STE (the
-#    architecture records no event for STE.Config abort): either is
-#    accepted, any other event naming the device is not
-#    (lu_smmu_blocked_dma).
+#    memory itself; the device is then on its translating default domain,
+#    where the IOVA is not mapped, and the SMMUv3 must report F_TRANSLATION
+#    events for it and no other kind (lu_smmu_blocked_dma).
 #  - Stage 8: an SMMUv3 has no other mode to boot in; as on a legacy-only
 #    VT-d unit, the device is held over as usual.
 #  - Stages 9 and 10: the SMMUv3 has no "translation turned off" path (its
@@ -208,39 +205,36 @@ lu_no_iommu_faults() {
 	[ "$n" -eq 0 ]
 }
 
-# The DMA that the test program forced through the blocked device $1
+# The DMA the test program forces through a blocked device $1
 # (check_blocked_dma: Bus Master turned on again behind the kernel's back,
 # a DMA to the IOVA its preserved table mapped) on an SMMUv3.  Whether the
 # DMA reached memory is the test program's check (Bus Master off before,
 # and in stage 3 no page of the process that took the freed memory
-# changed).  What the SMMUv3 logs depends on the device's entry at that
-# moment: by then the core has moved it from its blocking domain to its
-# default domain, which translates and does not map that IOVA (iommu-dma
-# reserves the PCI windows, where it lies on the virt machine): an
-# F_TRANSLATION event; an abort STE (the blocking domain, or a refused
-# entry) records no event (SMMUv3 architecture, STE.Config abort).  Either
-# is accepted, and said; any other event that names the device (a bad
-# STE or CD, a fetch fault) fails.
+# changed).  By then the core has moved the device from its blocking
+# domain to its default domain, which translates and does not map that
+# IOVA (iommu-dma reserves the PCI windows, where it lies on the virt
+# machine): the SMMUv3 must report F_TRANSLATION events for the device,
+# as VT-d must log a fault record, and no other kind (a bad STE or CD, a
+# fetch fault).
 lu_smmu_blocked_dma() {
 	local ev
 	ev=$(dmesg | grep -E "arm-smmu-v3 [^ ]+: event: [A-Z_]+ client: $1 ")
-	if [ -z "$ev" ]; then
-		echo "# no SMMUv3 event names $1: the DMA met an abort STE (or its event was ratelimited)"
-		return 0
-	fi
 	echo "$ev" | head -n 10 | sed 's/^/# /'
+	if [ -z "$ev" ]; then
+		echo "# no SMMUv3 event names $1"
+		return 1
+	fi
 	if echo "$ev" | grep -qv ' event: F_TRANSLATION client: '; then
 		echo "# an event other than F_TRANSLATION names $1"
 		return 1
 	fi
-	echo "# the DMA faulted in its translating default domain"
 }
 
 # The IOMMU stopped the DMA that the test program forced through the
 # blocked device $1: a VT-d fault record, or on the SMMUv3 see above.
 lu_blocked_dma_faulted() {
 	if [ "$LU_IOMMU" = smmuv3 ]; then
-		lu_test blocked-dma-faulted-or-aborted lu_smmu_blocked_dma "$1"
+		lu_test blocked-dma-faulted lu_smmu_blocked_dma "$1"
 	else
 		lu_check blocked-dma-faulted "dmesg | grep -qE 'DMAR: \[DMA Write'"
 	fi
